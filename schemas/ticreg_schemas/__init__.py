@@ -1,0 +1,28 @@
+"""The data contract: one Pydantic model per kind of registry file.
+
+``ticreg schema`` writes the JSON Schema of each model into ``schemas/json/``.
+"""
+
+from .application import APPLICATION_MODELS, ChangeApplication, CertificationApplication, DirectCertificationApplication
+from .center import Center
+from .departments import Departments
+from .policy import Policy
+
+# file kind -> (model, JSON Schema file name)
+FILE_MODELS = {
+    "policy": (Policy, "policy.schema.json"),
+    "departments": (Departments, "departments.schema.json"),
+    "application": (None, "application.schema.json"),  # chosen by its `kind`
+    "center": (Center, "center.schema.json"),
+}
+
+__all__ = [
+    "APPLICATION_MODELS",
+    "CertificationApplication",
+    "Center",
+    "ChangeApplication",
+    "Departments",
+    "DirectCertificationApplication",
+    "FILE_MODELS",
+    "Policy",
+]

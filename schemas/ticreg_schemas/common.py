@@ -1,0 +1,103 @@
+"""Building blocks shared by every model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+
+class RegistryModel(BaseModel):
+    """Every registry model: unknown keys are errors, nothing is rewritten."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def F(title: str, description: str, **kwargs: Any) -> Any:
+    """A field with the Chinese title and description editors show."""
+    return Field(title=title, description=description, **kwargs)
+
+
+def _yaml12_bool(value: object) -> object:
+    # Only YAML 1.2 spellings: "yes", "no", "on", "off" and "是" are refused
+    # instead of being guessed (the Norway problem).
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+    raise PydanticCustomError("yaml_bool", "应为 true 或 false")
+
+
+YamlBool = Annotated[bool, BeforeValidator(_yaml12_bool)]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _calendar_date(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("calendar_date", "应为日期，不含时间")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("calendar_date", "日期无效")
+
+
+CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+# Lower-case letters, digits and hyphens: safe as a file name and in a URL.
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+]
+
+Yuan = Annotated[int, Field(ge=0, le=10**13)]
+SquareMetres = Annotated[float, Field(ge=0, le=10**8, allow_inf_nan=False)]
+
+
+def _policy_member(list_name: str):
+    def check(value: str, info: ValidationInfo) -> str:
+        policy = (info.context or {}).get("policy")
+        if policy is not None and value not in policy.ids(list_name):
+            raise PydanticCustomError(
+                "policy_value",
+                "不在清单 {list_name} 中",
+                {"list_name": list_name, "allowed": policy.labelled(list_name)},
+            )
+        return value
+
+    return check
+
+
+def PolicyValue(list_name: str) -> Any:
+    """Text whose allowed values are a list in registry/policy.yml."""
+    return Annotated[
+        str,
+        AfterValidator(_policy_member(list_name)),
+        Field(json_schema_extra={"x-policy-list": list_name}),
+    ]
+
+
+# Only http and https: a "javascript:" address must never reach a page.
+WebAddress = Annotated[
+    str, StringConstraints(pattern=r"^https?://[^\s<>\"'`]+$", max_length=500)
+]

@@ -1,0 +1,74 @@
+"""The vocabulary of history events and which fields each one carries.
+
+The order in which events may happen (the state machine) is the process
+engine's business; here is only what an event *is*, so its shape can be
+checked: the fields it must have and the fields it may have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EventKind:
+    label: str
+    required: frozenset[str] = frozenset()
+    optional: frozenset[str] = frozenset()
+
+
+def _kind(label: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> EventKind:
+    return EventKind(label, frozenset(required), frozenset(optional))
+
+
+# Fields every event has (date, event) and may have (note) are not listed.
+APPLICATION_EVENTS: dict[str, EventKind] = {
+    "submitted": _kind("单位申报"),
+    "department-approved": _kind("组织管理部门审核通过", optional=("document_number",)),
+    "bureau-rechecked": _kind("市科技局复核通过"),
+    "site-inspected": _kind("实地考察完成"),
+    "expert-reviewed": _kind("专家评审通过"),
+    "meeting-approved": _kind("局党组会议研究通过"),
+    "publicity-started": _kind("公示发布", optional=("notice_url",)),
+    "objection-raised": _kind("公示期内收到异议"),
+    "objection-upheld": _kind("异议成立"),
+    "objection-dismissed": _kind("异议不成立"),
+    "certified": _kind("正式认定", required=("document_number", "center_id")),
+    "change-approved": _kind("变更获批", required=("document_number",)),
+    "rejected": _kind("未予通过", required=("stage", "reason")),
+    "withdrawn": _kind("申请撤回", optional=("reason",)),
+}
+
+# The review stages at which an application may be rejected.
+REVIEW_STAGES: dict[str, str] = {
+    "department-review": "组织管理部门审核",
+    "bureau-recheck": "市科技局复核",
+    "site-inspection": "实地考察",
+    "expert-review": "专家评审",
+    "meeting": "局党组会议研究",
+    "publicity": "公示",
+    "change-review": "变更审核",
+}
+
+CENTER_EVENTS: dict[str, EventKind] = {
+    "certified": _kind("认定", required=("document_number", "application_id")),
+    "evaluated": _kind(
+        "绩效评估",
+        required=("outcome",),
+        optional=("excellent", "rectification_deadline", "evaluator", "document_number"),
+    ),
+    "changed": _kind(
+        "重大事项变更",
+        required=("application_id", "document_number"),
+        optional=(
+            "former_name",
+            "new_name",
+            "former_research_directions",
+            "new_research_directions",
+            "restructuring",
+        ),
+    ),
+    "revoked": _kind("撤销", required=("document_number", "reason")),
+}
+
+EVALUATION_OUTCOMES: dict[str, str] = {"retain": "保留", "rectify": "整改", "revoke": "撤销"}

@@ -1,0 +1,214 @@
+"""registry/policy.yml: every threshold, list and period the rules use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from .common import F, CalendarDate, Identifier, RegistryModel, ShortText, Text
+
+
+class Measures(RegistryModel):
+    title: ShortText = F("办法名称", "本登记册执行的管理办法全称。")
+    version: ShortText = F("版本", "办法的版本，如“试行”。")
+    in_force_from: CalendarDate | None = F(
+        "施行日期", "办法开始施行的日期；正文未载明时留空并在 in_force_text 说明。"
+    )
+    in_force_text: ShortText = F("施行说明", "办法关于施行日期的原文表述（概括）。")
+
+
+class NamedItem(RegistryModel):
+    id: Identifier = F("代号", "清单项的英文代号，写在登记册文件中。")
+    name: ShortText = F("中文名", "清单项的中文名，显示在网站和提示中。")
+
+
+class Category(NamedItem):
+    id: Literal["comprehensive", "domain"] = F("代号", "类别代号：comprehensive 综合类，domain 领域类。")
+    article: ShortText = F("条款", "规定该类别的条款。")
+
+
+class County(RegistryModel):
+    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] = F(
+        "行政区划代码", "GB/T 2260 六位行政区划代码。"
+    )
+    name: ShortText = F("名称", "县（市、区）名称。")
+
+
+class IpKind(NamedItem):
+    patent: bool = F("是否专利", "是专利时须填写专利号并核验校验位。")
+
+
+class Declaration(RegistryModel):
+    id: Identifier = F("代号", "承诺项代号，申报文件 declarations 下的键。")
+    text: Text = F("承诺内容", "申报单位须确认的内容（第八条第（四）项）。")
+
+
+class LocalShare(RegistryModel):
+    numerator: Annotated[int, Field(ge=1)] = F("分子", "比例的分子。")
+    denominator: Annotated[int, Field(ge=1)] = F("分母", "比例的分母。")
+
+
+class Eligibility(RegistryModel):
+    registration_division_prefix: Annotated[str, StringConstraints(pattern=r"^\d{2,6}$")] = F(
+        "登记地区划代码前缀",
+        "统一社会信用代码第3至8位须以此开头，表示在晋城市内登记（第八条第（一）项）。",
+    )
+    min_ip_achievements: Annotated[int, Field(ge=0)] = F(
+        "自主知识产权成果最少数量", "第八条第（二）项：至少应有的自主知识产权成果数。"
+    )
+    director_qualifying_title_levels: list[Identifier] = F(
+        "负责人合格职称", "中心负责人具有其中之一即满足职称条件（高级专业技术职称）。"
+    )
+    director_qualifying_degrees: list[Identifier] = F(
+        "负责人合格学位", "中心负责人具有其中之一即满足学位条件（博士学位）。"
+    )
+    min_qualified_full_time_researchers: Annotated[int, Field(ge=0)] = F(
+        "合格专职研究人员最少人数", "“5名以上”含5名。"
+    )
+    researcher_qualifying_title_levels: list[Identifier] = F(
+        "研究人员合格职称", "高、中级职称。"
+    )
+    researcher_qualifying_degrees: list[Identifier] = F(
+        "研究人员合格学位", "硕士学位及以上。"
+    )
+    local_team_share: LocalShare = F(
+        "在晋工作人员最低比例", "“半数以上”含半数：在晋工作超过规定月数的人数须达到团队人数的该比例。"
+    )
+    local_months_per_year_more_than: Annotated[float, Field(ge=0, le=12)] = F(
+        "每年在晋工作月数下限（不含）", "“超过半年”不含六个月。"
+    )
+    min_rd_equipment_value_yuan: Annotated[int, Field(ge=0)] = F(
+        "研发设备原值下限（元）", "“不低于300万元”含本数，以整数元计。"
+    )
+    min_floor_area_m2: Annotated[float, Field(ge=0)] = F(
+        "使用面积下限（平方米）", "“不少于500平方米”含本数。"
+    )
+    min_specialized_institutions: Annotated[int, Field(ge=0)] = F(
+        "综合类专业化创新研发机构最少数量", "第六条：中心（本部）+若干专业化创新研发机构。"
+    )
+    required_declarations: list[Declaration] = F(
+        "须作出的承诺", "第八条第（四）项：申报单位须逐项确认。"
+    )
+
+
+class DirectCertification(RegistryModel):
+    platform_kinds: list[NamedItem] = F("可直接认定的平台类型", "第十六条：重点实验室、工程技术研究中心。")
+    platform_levels: list[NamedItem] = F("可直接认定的平台级别", "第十六条：省级以上。")
+    priority_platform_kinds: list[NamedItem] = F(
+        "优先支持转建的平台类型", "第十六条：市级工程技术研究中心转建的，走一般程序并优先支持。"
+    )
+
+
+class Naming(RegistryModel):
+    name_pattern: Annotated[str, StringConstraints(min_length=1)] = F(
+        "命名正则表达式", "第九条第（三）项统一命名“晋城市XX技术创新中心”；须含命名组 core。"
+    )
+    example: ShortText = F("示例名称", "符合命名规则的示例。")
+
+
+class Publicity(RegistryModel):
+    working_days: Annotated[int, Field(ge=1)] = F("公示工作日数", "第九条第（三）项：公示时间为5个工作日。")
+    start_rule: Literal["publication-day-if-working-day", "next-working-day"] = F(
+        "起算规则", "发布日为工作日时当日起算，或一律自下一个工作日起算。"
+    )
+    certifiable_days_after_end: Annotated[int, Field(ge=0)] = F(
+        "期满后可认定的天数", "公示截止日之后第几天起可下达认定文件。"
+    )
+
+
+class Evaluation(RegistryModel):
+    cycle_years: Annotated[int, Field(ge=1)] = F("评估周期（年）", "第十四条：以三年为周期定期绩效评估。")
+    due_soon_days: Annotated[int, Field(ge=0)] = F("临近提醒天数", "评估到期前多少天列入待办。")
+
+
+class PersonalData(RegistryModel):
+    mobile_allowed_fields: list[ShortText] = F(
+        "可填写手机号的字段", "以点分隔的字段路径；手机号出现在其他位置即报错。"
+    )
+
+
+class Policy(RegistryModel):
+    measures: Measures = F("管理办法", "本登记册执行的管理办法。")
+    categories: list[Category] = F("类别", "第三条：综合类与领域类。")
+    clusters: list[NamedItem] = F("重点产业集群", "第七条列举的重点产业集群。")
+    counties: list[County] = F("县（市、区）", "第五条：各县（市、区），含行政区划代码。")
+    unit_kinds: list[NamedItem] = F("单位类型", "牵头单位与共建单位的类型。")
+    usual_lead_unit_kinds: dict[Literal["comprehensive", "domain"], list[Identifier]] = F(
+        "各类别通常的牵头单位类型", "第六、七条：综合类、领域类主要由哪些单位牵头。"
+    )
+    join_modes: list[NamedItem] = F("共建方式", "第十二条：会员制、股份制、协议制等。")
+    center_legal_forms: list[NamedItem] = F("中心法人形态", "第十条：企业、社会服务机构或过渡期的内设机构。")
+    title_levels: list[NamedItem] = F("职称等级", "专业技术职称等级清单。")
+    degrees: list[NamedItem] = F("学位", "学位清单。")
+    ip_kinds: list[IpKind] = F("知识产权类型", "第八条第（二）项：自主知识产权成果的类型。")
+    services: list[NamedItem] = F("公共服务", "第十三条：对外提供的公共服务。")
+    eligibility: Eligibility = F("申报条件", "第八条的全部阈值。")
+    direct_certification: DirectCertification = F("直接认定", "第十六条。")
+    naming: Naming = F("命名规则", "第九条第（三）项。")
+    publicity: Publicity = F("公示", "第九条第（三）项。")
+    evaluation: Evaluation = F("绩效评估", "第十四条。")
+    personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Policy":
+        def missing(values, list_name):
+            return sorted(set(values) - self.ids(list_name))
+
+        e = self.eligibility
+        problems = {
+            "title_levels": missing(
+                e.director_qualifying_title_levels + e.researcher_qualifying_title_levels,
+                "title_levels",
+            ),
+            "degrees": missing(
+                e.director_qualifying_degrees + e.researcher_qualifying_degrees, "degrees"
+            ),
+            "unit_kinds": missing(
+                [k for kinds in self.usual_lead_unit_kinds.values() for k in kinds], "unit_kinds"
+            ),
+        }
+        for list_name, unknown in problems.items():
+            if unknown:
+                raise ValueError(f"引用了清单 {list_name} 中没有的代号：{'、'.join(unknown)}")
+        return self
+
+    def ids(self, list_name: str) -> frozenset[str]:
+        return self._lists[list_name][0]
+
+    def labelled(self, list_name: str) -> str:
+        """'id（中文名）、…' for messages."""
+        return self._lists[list_name][1]
+
+    def name_of(self, list_name: str, item_id: str) -> str:
+        return self._names[list_name].get(item_id, item_id)
+
+    @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
+        lists = {
+            "categories": self.categories,
+            "clusters": self.clusters,
+            "unit_kinds": self.unit_kinds,
+            "join_modes": self.join_modes,
+            "center_legal_forms": self.center_legal_forms,
+            "title_levels": self.title_levels,
+            "degrees": self.degrees,
+            "ip_kinds": self.ip_kinds,
+            "services": self.services,
+            "platform_kinds": self.direct_certification.platform_kinds
+            + self.direct_certification.priority_platform_kinds,
+            "platform_levels": self.direct_certification.platform_levels,
+            "declarations": [],
+        }
+        names = {key: {i.id: i.name for i in items} for key, items in lists.items()}
+        names["counties"] = {c.code: c.name for c in self.counties}
+        names["declarations"] = {d.id: d.text for d in self.eligibility.required_declarations}
+        return names
+
+    @cached_property
+    def _lists(self) -> dict[str, tuple[frozenset[str], str]]:
+        return {
+            key: (frozenset(items), "、".join(f"{i}（{n}）" for i, n in items.items()))
+            for key, items in self._names.items()
+        }

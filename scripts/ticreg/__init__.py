@@ -1,0 +1,1 @@
+"""ticreg: the tooling behind the Jincheng technology innovation center registry."""

@@ -1,0 +1,18 @@
+"""The rules: one registry (registry.py) and one module per part of the measures.
+
+    eligibility.py    Art. 8: lead unit, IP, director, team, equipment, area, declarations
+    structure.py      Art. 6, 7, 9(3), 16: category, cluster, naming, direct certification
+    history.py        the shape of history events
+    personal_data.py  resident ID numbers and personal mobile numbers
+    cross_file.py     IDs, references and paths across the registry
+"""
+
+import importlib
+
+_MODULES = ("eligibility", "structure", "history", "personal_data", "cross_file")
+
+
+def load_all() -> None:
+    """Import every rule module, so each registers its checks."""
+    for name in _MODULES:
+        importlib.import_module(f"{__name__}.{name}")

@@ -1,0 +1,117 @@
+"""Across files: unique IDs, references that resolve, paths that match IDs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from ..registry_files import APPLICATIONS, CENTERS
+from .registry import Hit, define, hit, rule
+
+_DATA = "登记册数据规范"
+
+define("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
+       template="登记册缺少规则参数文件 {expected}，无法按规则检查",
+       doc="每个登记册都须有 registry/policy.yml：全部阈值与清单都从这里读取。")
+
+
+@rule("X501", severity="error", article=_DATA, scope="registry", title="代号重复",
+      template="代号“{actual}”重复，另见 {other}")
+def unique_ids(ctx, root: Path) -> Iterator[Hit]:
+    """申报代号在全部组织管理部门之间唯一，中心代号在 centers/ 中唯一，部门代号在 departments.yml 中唯一。"""
+    for table in (ctx.applications, ctx.centers):
+        for record_id, records in table.items():
+            for record in records[1:]:
+                yield hit(("id",), path=record.path, actual=record_id, other=records[0].path)
+    if ctx.department_record is not None:
+        seen: dict[str, int] = {}
+        for i, department in enumerate(ctx.department_record.model.departments):
+            if department.id in seen:
+                yield hit(("departments", i, "id"), path=ctx.department_record.path, actual=department.id,
+                          other=f"departments[{seen[department.id]}]")
+            else:
+                seen[department.id] = i
+
+
+@rule("X502", severity="error", article=_DATA, scope="registry", title="引用无法解析",
+      template="{field} 引用的“{actual}”不存在于 {expected}")
+def references_resolve(ctx, root: Path) -> Iterator[Hit]:
+    """文件之间的引用必须能找到对象：组织管理部门须在 departments.yml 中，变更申请与认定事件
+    所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。"""
+    for records in ctx.applications.values():
+        for record in records:
+            model = record.model
+            if model.organizing_department not in ctx.departments:
+                yield hit(("organizing_department",), path=record.path, field="organizing_department",
+                          actual=model.organizing_department, expected="registry/departments.yml")
+            center_id = getattr(model, "center_id", None)
+            if center_id is not None and center_id not in ctx.centers:
+                yield hit(("center_id",), path=record.path, field="center_id", actual=center_id,
+                          expected="registry/centers/")
+            for i, event in enumerate(model.history):
+                if event.center_id is not None and event.center_id not in ctx.centers:
+                    yield hit(("history", i, "center_id"), path=record.path, field=f"history[{i}].center_id",
+                              actual=event.center_id, expected="registry/centers/")
+    for records in ctx.centers.values():
+        for record in records:
+            model = record.model
+            if model.organizing_department not in ctx.departments:
+                yield hit(("organizing_department",), path=record.path, field="organizing_department",
+                          actual=model.organizing_department, expected="registry/departments.yml")
+            refs = [(("application_id",), model.application_id)]
+            refs += [(("history", i, "application_id"), e.application_id)
+                     for i, e in enumerate(model.history) if e.application_id is not None]
+            for where, application_id in refs:
+                if application_id not in ctx.applications:
+                    yield hit(where, path=record.path, field=".".join(map(str, where)),
+                              actual=application_id, expected="registry/applications/")
+
+
+@rule("X503", severity="error", article=_DATA, scope="registry", title="文件位置与代号不一致",
+      template="文件应位于 {expected}（依据 {field}“{actual}”）")
+def path_matches_id(ctx, root: Path) -> Iterator[Hit]:
+    """申报文件须存放为 registry/applications/<组织管理部门代号>/<申报代号>.yml，中心文件须存放为
+    registry/centers/<中心代号>.yml，以便按路径分派审核、按代号链接。"""
+    for records in ctx.applications.values():
+        for record in records:
+            model = record.model
+            expected = f"{APPLICATIONS}/{model.organizing_department}/{model.id}.yml"
+            if str(record.relative) != expected:
+                department, stem = record.relative.parts[1], record.relative.stem
+                if department != model.organizing_department:
+                    yield hit(("organizing_department",), path=record.path, field="organizing_department",
+                              actual=model.organizing_department, expected="registry/" + expected)
+                if stem != model.id:
+                    yield hit(("id",), path=record.path, field="id", actual=model.id,
+                              expected="registry/" + expected)
+    for records in ctx.centers.values():
+        for record in records:
+            expected = f"{CENTERS}/{record.model.id}.yml"
+            if str(record.relative) != expected:
+                yield hit(("id",), path=record.path, field="id", actual=record.model.id,
+                          expected="registry/" + expected)
+
+
+@rule("X504", severity="error", article=_DATA, scope="registry", title="不认识的文件",
+      template="登记册中不应有此文件（{actual}）；应为：{expected}")
+def unknown_files(ctx, root: Path) -> Iterator[Hit]:
+    """registry/ 下只能有约定位置的 .yml 文件（policy.yml、departments.yml、
+    applications/<部门>/<代号>.yml、centers/<代号>.yml、calendar/<年份>.yml）和说明文件 .md。
+    放错位置或扩展名写成 .yaml 的文件不会被读取，因此报错提醒。"""
+    layout = ["policy.yml", "departments.yml", "applications/<部门代号>/<申报代号>.yml",
+              "centers/<中心代号>.yml", "calendar/<年份>.yml"]
+    for record in ctx.records:
+        if record.kind is None:
+            yield hit((), path=record.path, actual=str(record.relative), expected=layout)
+
+
+@rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",
+      template="{field} 的行政区划代码“{actual}”不在 policy.yml 的县（市、区）清单中：{expected}")
+def department_counties(model, ctx) -> Iterator[Hit]:
+    """县（市、区）科技管理部门须写明所在县的 GB/T 2260 代码，且该代码在 policy.yml 的 counties 中；
+    其他部门可不写。"""
+    for i, department in enumerate(model.departments):
+        code = department.county_code
+        if department.kind == "county" and (code is None or code not in ctx.policy.ids("counties")):
+            yield hit(("departments", i, "county_code"), actual=code or "（未填写）",
+                      expected=ctx.policy.labelled("counties"))

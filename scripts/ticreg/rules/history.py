@@ -1,0 +1,45 @@
+"""The shape of history events: each kind of event has the fields it needs.
+
+Which event may follow which is the process engine's table; here only each
+event on its own is checked.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ticreg_schemas.center import Center
+from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
+
+from .registry import Hit, hit, rule
+
+_ALWAYS = frozenset({"date", "event", "note"})
+
+
+@rule("H701", severity="error", article="第九条、第十四条、第十五条", scope=("application", "center"),
+      title="办理记录缺少或多出字段",
+      template="{field}：“{actual}”事件{expected}")
+def event_fields(model, ctx) -> Iterator[Hit]:
+    """每种事件有规定的字段：例如认定（certified）须有文号 document_number 和中心代号，
+    未予通过（rejected）须有审核环节 stage 和理由 reason，评估（evaluated）须有评估结论 outcome。
+    与该事件无关的字段也不允许填写，以免误以为已经记录。"""
+    table = CENTER_EVENTS if isinstance(model, Center) else APPLICATION_EVENTS
+    for i, event in enumerate(model.history):
+        spec = table[event.event]
+        filled = {name for name in event.model_fields_set if getattr(event, name) is not None}
+        for name in sorted(spec.required - filled):
+            yield hit(("history", i), actual=event.event, expected=f"须填写 {name}")
+        for name in sorted(filled - spec.required - spec.optional - _ALWAYS):
+            yield hit(("history", i, name), at_key=True, actual=event.event, expected=f"不应填写 {name}")
+
+
+@rule("H702", severity="error", article="第十四条", scope="center",
+      title="整改结论缺少整改期限",
+      template="{field}：评估结论为整改时须填写整改期限 rectification_deadline，且应晚于评估日期 {expected}")
+def rectification_deadline(model, ctx) -> Iterator[Hit]:
+    """评估结论为整改（rectify）的，须写明整改期限，期满后再次评估；期限应晚于评估日期。"""
+    for i, event in enumerate(model.history):
+        if event.event == "evaluated" and event.outcome == "rectify":
+            deadline = event.rectification_deadline
+            if deadline is None or deadline <= event.date:
+                yield hit(("history", i), expected=event.date.isoformat())

@@ -1,0 +1,178 @@
+"""The registry of every rule: stable ID, severity, article, message, explanation.
+
+Loader and schema problems are registered here too (with no check function),
+so every finding a user can see has an entry the website's rules page lists.
+Checks are small generators that yield ``Hit``\\s; the engine turns a hit into
+a positioned ``Finding`` with the rule's message template.
+"""
+
+from __future__ import annotations
+
+import inspect
+import string
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from ..findings import Finding
+
+SEVERITIES = ("error", "warning")
+
+# The kinds of file (or the whole registry) a check looks at.
+SCOPES = ("file", "schema", "raw", "departments", "application", "center", "registry")
+
+# Every placeholder a message template may use, and what it stands for.
+TEMPLATE_FIELDS = {
+    "actual": "文件中实际写的值（或实际的计数）",
+    "expected": "规则要求的值或范围",
+    "field": "出问题的字段（路径与中文名）",
+    "other": "与之冲突的另一处（文件或字段）",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a check found, before it is positioned and worded."""
+
+    where: tuple
+    values: dict = field(default_factory=dict)
+    at_key: bool = False
+    path: str | None = None  # for registry-wide checks: which file
+
+
+def hit(where: tuple, *, at_key: bool = False, path: str | None = None, **values) -> Hit:
+    return Hit(tuple(where), values, at_key, path)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    article: str
+    title: str
+    template: str
+    doc: str
+    scope: tuple[str, ...]
+    check: Callable[..., Iterator[Hit]] | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(
+            name for _, name, _, _ in string.Formatter().parse(self.template) if name is not None
+        )
+
+    def render(self, **values) -> str:
+        shown = {k: _show(v) for k, v in values.items()}
+        return self.template.format(**shown)
+
+    def finding(self, path: str, pos: tuple[int, int], **values) -> Finding:
+        message = f"{self.render(**values)}（{self.article}）"
+        return Finding(path, pos[0], pos[1], self.id, self.severity, self.article, message)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def define(
+    id: str, *, severity: str, article: str, title: str, template: str, doc: str,
+    scope: str | tuple[str, ...],
+) -> Rule:
+    """Register a rule whose findings come from the loader or the schema layer."""
+    scopes = (scope,) if isinstance(scope, str) else tuple(scope)
+    if id in RULES:
+        raise ValueError(f"duplicate rule id {id}")
+    if severity not in SEVERITIES or not set(scopes) <= set(SCOPES):
+        raise ValueError(f"rule {id}: bad severity or scope")
+    registered = Rule(id, severity, article, title, template, inspect.cleandoc(doc), scopes)
+    RULES[id] = registered
+    return registered
+
+
+def rule(id: str, *, severity: str, article: str, title: str, template: str,
+         scope: str | tuple[str, ...]):
+    """Decorator: register a check function; its docstring is the explanation."""
+
+    def register(check: Callable[..., Iterator[Hit]]):
+        registered = define(
+            id,
+            severity=severity,
+            article=article,
+            title=title,
+            template=template,
+            doc=check.__doc__ or "",
+            scope=scope,
+        )
+        RULES[id] = Rule(**{**registered.__dict__, "check": check})
+        return check
+
+    return register
+
+
+def checks_for(scope: str) -> list[Rule]:
+    return [r for r in RULES.values() if scope in r.scope and r.check is not None]
+
+
+# --- loader ---------------------------------------------------------------
+_DATA = "登记册数据规范"
+
+define("L100", severity="error", article=_DATA, scope="file", title="文件无法读取",
+       template="文件无法读取：{actual}",
+       doc="文件存在但无法读取（权限或磁盘问题）。")
+define("L101", severity="error", article=_DATA, scope="file", title="不是 UTF-8 编码",
+       template="文件不是 UTF-8 编码（此处字节 {actual} 无法解码）；请用 UTF-8 另存，常见原因是以 GBK 保存",
+       doc="登记册文件一律使用 UTF-8 编码。允许文件开头带 BOM（Windows 记事本会写入）。")
+define("L102", severity="error", article=_DATA, scope="file", title="文件过大",
+       template="文件大小 {actual} 字节，超过上限 {expected} 字节",
+       doc="单个文件有大小上限，防止异常文件拖垮校验；正常的申报文件只有几千字节。")
+define("L103", severity="error", article=_DATA, scope="file", title="YAML 语法错误",
+       template="YAML 语法错误：{actual}",
+       doc="文件无法按 YAML 解析。常见原因：用了制表符缩进、缩进不一致、值中含冒号却没加引号。")
+define("L104", severity="error", article=_DATA, scope="file", title="键重复",
+       template="键“{actual}”重复，第一次出现在第 {expected} 处；请只保留一项",
+       doc="同一映射中同一个键写了两次。一般的 YAML 工具会静默保留后一个，"
+           "本登记册把它当作错误，以免填写的内容被悄悄丢弃。")
+define("L105", severity="error", article=_DATA, scope="file", title="使用了锚点或别名",
+       template="不允许使用锚点或别名“{actual}”；请直接写出内容",
+       doc="锚点（&）与别名（*）会让一处内容在多处生效，也可被用来构造指数膨胀的文件，一律不允许。")
+define("L106", severity="error", article=_DATA, scope="file", title="使用了 YAML 标签",
+       template="不允许使用 YAML 标签“{actual}”",
+       doc="“!!python/object”之类的标签可能让解析器执行代码。登记册从不构造对象，写了标签即报错。")
+define("L107", severity="error", article=_DATA, scope="file", title="文件为空",
+       template="文件为空，没有任何内容",
+       doc="文件没有内容（或只有注释）。请从模板开始填写。")
+define("L108", severity="error", article=_DATA, scope="file", title="顶层不是映射",
+       template="文件顶层应为“键: 值”形式的映射，实际为{actual}",
+       doc="每个登记册文件的顶层都是若干“字段: 值”，不能是列表或单个值。")
+define("L109", severity="error", article=_DATA, scope="file", title="键不是简单文本",
+       template="键必须是简单文本，不能是列表或映射",
+       doc="映射的键只能是一段文本。")
+define("L110", severity="error", article=_DATA, scope="file", title="多个 YAML 文档",
+       template="一个文件只能有一个 YAML 文档，请删除第二个“---”及其后内容或另存为新文件",
+       doc="每个文件只描述一个对象，不允许用“---”分隔多个文档。")
+
+# --- schema ---------------------------------------------------------------
+define("S101", severity="error", article=_DATA, scope="schema", title="缺少必填字段",
+       template="缺少必填字段 {field}",
+       doc="模型规定的必填字段没有填写。位置指向缺少该字段的那一层映射。")
+define("S102", severity="error", article=_DATA, scope="schema", title="未知字段",
+       template="未知字段 {field}：请检查拼写，允许的字段见模板和 schemas/ 中的 JSON Schema",
+       doc="文件中出现了模型没有定义的字段。多半是拼写错误；未知字段一律拒绝，以免填写的内容被忽略。")
+define("S103", severity="error", article=_DATA, scope="schema", title="取值类型或格式不符",
+       template="{field} 的值“{actual}”不符合要求：{expected}",
+       doc="字段的值类型或格式不对，例如金额写成“300万”（应写整数元 3000000）、"
+           "是非项写成“是”（应写 true 或 false）。")
+define("S104", severity="error", article=_DATA, scope="schema", title="日期无效",
+       template="{field} 的日期“{actual}”无效：应为实际存在的日期，格式 YYYY-MM-DD",
+       doc="日期必须写成 YYYY-MM-DD 并且真实存在，例如 2026-02-30 不存在。")
+define("S105", severity="error", article="policy.yml 清单", scope="schema", title="取值不在清单中",
+       template="{field} 的值“{actual}”不在清单中，应为：{expected}",
+       doc="职称、学位、单位类型、服务类型、县（市、区）等取值必须来自 registry/policy.yml 中的清单，"
+           "写清单中的代号（如 full-senior），中文名见清单。")
+define("S106", severity="error", article="第七条", scope="schema", title="产业集群不在第七条清单中",
+       template="{field} 的值“{actual}”不是第七条列举的重点产业集群，应为：{expected}",
+       doc="领域类中心须聚焦第七条列举的重点产业集群之一，清单见 registry/policy.yml 的 clusters。")

@@ -1,0 +1,155 @@
+"""Validate loaded data against a model; turn Pydantic errors into findings.
+
+Each Pydantic error becomes a Chinese message at the position of the node it
+concerns (a missing field: the mapping that lacks it; an unknown field: the
+key itself), under one of the schema rules S101–S106.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from functools import lru_cache
+
+from pydantic import BaseModel, ValidationError
+
+from .findings import Finding
+from .loader import locate
+from .rules.registry import RULES
+
+_PATTERN_HINTS = {
+    "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$": "只能用小写字母、数字和连字符，且不以连字符开头或结尾",
+    "^https?://": "应为以 http:// 或 https:// 开头的网址",
+    "^[0-9\\-+() ]{5,30}$": "应为电话号码（数字、空格、连字符、括号）",
+    "^[^@\\s<>]+@": "应为电子邮箱地址",
+    "^\\d{6}$": "应为6位数字",
+    "^@": "应为以 @ 开头的账号",
+}
+
+
+def _explain(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "string_type":
+        return "不能为空" if err.get("input") is None else "应为文本，不能是列表或映射"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "string_too_long":
+        return f"过长，最多 {ctx.get('max_length')} 个字符"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        for prefix, hint in _PATTERN_HINTS.items():
+            if pattern.startswith(prefix):
+                return hint
+        return f"格式不符（应匹配 {pattern}）"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "应为整数，不带单位、小数点和千分位逗号，例如 3000000"
+    if kind in ("float_parsing", "float_type"):
+        return "应为数字，不带单位，例如 520.5"
+    if kind == "finite_number":
+        return "应为有限的数字"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+    if kind == "literal_error":
+        return "应为以下之一：" + str(ctx.get("expected", "")).replace("'", "")
+    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
+        return "应为“键: 值”形式的映射"
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return "应为列表（每项以“- ”开头）"
+    if kind == "too_short":
+        return f"至少需要 {ctx.get('min_length')} 项"
+    if kind == "too_long":
+        return f"最多 {ctx.get('max_length')} 项"
+    if kind in ("yaml_bool", "bool_parsing", "bool_type"):
+        return "应为 true 或 false（不接受 yes、no、是、否）"
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    return str(err.get("msg", "取值无效"))
+
+
+def _show_input(value: object) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, dict):
+        return "（映射）"
+    if isinstance(value, list):
+        return "（列表）"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _unwrap_model(annotation: object) -> type[BaseModel] | None:
+    """The model class inside Optional[...], list[...], Annotated[...], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap_model(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, dict):
+        for arg in typing.get_args(annotation):
+            found = _unwrap_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+@lru_cache(maxsize=4096)
+def field_label(model: type[BaseModel], loc: tuple) -> str:
+    """'lead_unit.uscc（统一社会信用代码）' for a Pydantic error location."""
+    dotted = ".".join(str(step) if isinstance(step, str) else f"[{step}]" for step in loc)
+    dotted = dotted.replace(".[", "[")
+    title = None
+    current: type[BaseModel] | None = model
+    for step in loc:
+        if not isinstance(step, str) or current is None:
+            continue
+        info = current.model_fields.get(step)
+        if info is None:
+            title = None
+            break
+        title = info.title
+        current = _unwrap_model(info.annotation)
+    return f"{dotted}（{title}）" if title else dotted
+
+
+def validate_model(model: type[BaseModel], raw: object, path: str, context: dict) -> tuple[BaseModel | None, list[Finding]]:
+    try:
+        return model.model_validate(raw, context=context), []
+    except ValidationError as exc:
+        return None, errors_to_findings(model, exc, raw, path)
+
+
+def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object, path: str) -> list[Finding]:
+    findings = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(step for step in err["loc"] if step != "[key]")
+        kind = err["type"]
+        label = field_label(model, loc)
+        if kind == "missing":
+            pos = locate(raw, loc[:-1])
+            findings.append(RULES["S101"].finding(path, pos, field=label))
+        elif kind == "extra_forbidden":
+            pos = locate(raw, loc, at_key=True)
+            findings.append(RULES["S102"].finding(path, pos, field=label))
+        elif kind == "calendar_date" and isinstance(err.get("input"), str):
+            pos = locate(raw, loc)
+            findings.append(RULES["S104"].finding(path, pos, field=label, actual=_show_input(err["input"])))
+        elif kind == "policy_value":
+            ctx = err.get("ctx") or {}
+            rule_id = "S106" if ctx.get("list_name") == "clusters" else "S105"
+            pos = locate(raw, loc)
+            findings.append(
+                RULES[rule_id].finding(
+                    path, pos, field=label, actual=_show_input(err.get("input")), expected=ctx.get("allowed", "")
+                )
+            )
+        else:
+            pos = locate(raw, loc)
+            findings.append(
+                RULES["S103"].finding(
+                    path, pos, field=label, actual=_show_input(err.get("input")), expected=_explain(err)
+                )
+            )
+    return findings

@@ -1,0 +1,85 @@
+"""`ticreg schema`: write the JSON Schema of every file kind into schemas/json/.
+
+The models are the source; the policy's lists (clusters, counties, title
+levels, ...) are written in as ``enum`` so an editor offers exactly the
+values ``ticreg validate`` accepts. A test fails when the committed files
+are stale and names this command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Union
+
+from pydantic import Field, TypeAdapter
+
+from ticreg_schemas import APPLICATION_MODELS, FILE_MODELS, Policy
+
+from .errors import UsageError
+from .loader import load_file
+from .schema_check import validate_model
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _load_policy(registry: Path) -> Policy:
+    path = registry / "policy.yml"
+    loaded = load_file(path, str(path))
+    policy = None
+    if loaded.ok and loaded.data is not None:
+        policy, findings = validate_model(Policy, loaded.data, str(path), {})
+    if policy is None:
+        raise UsageError(f"{path} 无法读取或不合规，请先运行 ticreg validate")
+    return policy
+
+
+def _inject_policy_lists(node: object, policy: Policy) -> None:
+    if isinstance(node, dict):
+        list_name = node.get("x-policy-list")
+        if list_name:
+            node["enum"] = sorted(policy.ids(list_name))
+        for value in node.values():
+            _inject_policy_lists(value, policy)
+    elif isinstance(node, list):
+        for value in node:
+            _inject_policy_lists(value, policy)
+
+
+def _application_schema() -> dict:
+    union = Annotated[Union[tuple(APPLICATION_MODELS.values())], Field(discriminator="kind")]
+    schema = TypeAdapter(union).json_schema()
+    schema["title"] = "申报"
+    schema["description"] = "registry/applications/<组织管理部门代号>/<申报代号>.yml：一项申报。"
+    return schema
+
+
+def build_schemas(registry: Path) -> dict[str, str]:
+    """File name -> JSON text, for every file kind."""
+    policy = _load_policy(registry)
+    out = {}
+    for kind, (model, file_name) in FILE_MODELS.items():
+        schema = _application_schema() if model is None else model.model_json_schema()
+        if kind != "policy":
+            _inject_policy_lists(schema, policy)
+        schema = {"$schema": _DRAFT, **schema}
+        out[file_name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return out
+
+
+def write_schemas(output: Path, registry: Path) -> list[str]:
+    output.mkdir(parents=True, exist_ok=True)
+    schemas = build_schemas(registry)
+    for name, text in schemas.items():
+        (output / name).write_text(text, encoding="utf-8")
+    return sorted(schemas)
+
+
+def check_schemas(output: Path, registry: Path) -> list[str]:
+    """Names of schema files that are missing or differ from what the models give."""
+    stale = []
+    for name, text in build_schemas(registry).items():
+        path = output / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale

@@ -1,0 +1,136 @@
+"""`ticreg validate`: load the whole registry, check every file, report every finding."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy
+from ticreg_schemas.departments import Department
+
+from .findings import Finding, sort_findings
+from .loader import locate
+from .registry_files import Record, discover, display_path, load_record
+from .rules import load_all
+from .rules.registry import RULES, Hit, checks_for
+from .schema_check import field_label, validate_model
+
+load_all()
+
+
+@dataclass
+class Context:
+    """What a check may consult besides the record it looks at."""
+
+    policy: Policy
+    records: list[Record]
+    departments: dict[str, Department] = field(default_factory=dict)
+    applications: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    centers: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    department_record: Record | None = None
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    files: int
+
+
+def _validate_application(record: Record, policy: Policy | None) -> None:
+    raw = record.raw
+    kind = raw.get("kind")
+    model = APPLICATION_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        if "kind" not in raw:
+            record.findings.append(RULES["S101"].finding(record.path, raw.pos, field="kind（申报类型）"))
+        else:
+            record.findings.append(
+                RULES["S103"].finding(
+                    record.path,
+                    locate(raw, ("kind",)),
+                    field="kind（申报类型）",
+                    actual=kind,
+                    expected="应为以下之一：" + "、".join(APPLICATION_MODELS),
+                )
+            )
+        return
+    record.model, found = validate_model(model, raw, record.path, {"policy": policy})
+    record.findings.extend(found)
+
+
+_MODELS = {"policy": Policy, "departments": Departments, "center": Center}
+
+
+def _check_schema(record: Record, policy: Policy | None) -> None:
+    if record.raw is None:
+        return
+    if record.kind == "application":
+        _validate_application(record, policy)
+    elif record.kind in _MODELS:
+        record.model, found = validate_model(
+            _MODELS[record.kind], record.raw, record.path, {"policy": policy}
+        )
+        record.findings.extend(found)
+
+
+def _position(record: Record, hit: Hit) -> tuple[int, int]:
+    return locate(record.raw, hit.where, at_key=hit.at_key)
+
+
+def _run(rule, record: Record, hits) -> None:
+    for h in hits:
+        values = dict(h.values)
+        if "field" in rule.fields and "field" not in values and record.model is not None:
+            values["field"] = field_label(type(record.model), h.where)
+        record.findings.append(rule.finding(record.path, _position(record, h), **values))
+
+
+def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Outcome:
+    records = [load_record(path, root, cwd) for path in discover(root)]
+    by_relative = {str(r.relative): r for r in records}
+    findings: list[Finding] = []
+
+    policy_record = by_relative.get("policy.yml")
+    policy: Policy | None = None
+    if policy_record is not None:
+        _check_schema(policy_record, None)
+        policy = policy_record.model
+    for record in records:
+        if record is not policy_record:
+            _check_schema(record, policy)
+
+    if policy is not None:
+        ctx = Context(policy, records)
+        for record in records:
+            if record.kind == "departments" and record.model is not None:
+                ctx.department_record = record
+                for department in record.model.departments:
+                    ctx.departments.setdefault(department.id, department)
+            elif record.kind == "application" and record.model is not None:
+                ctx.applications[record.model.id].append(record)
+            elif record.kind == "center" and record.model is not None:
+                ctx.centers[record.model.id].append(record)
+        for record in records:
+            if record.raw is not None:
+                for rule in checks_for("raw"):
+                    _run(rule, record, rule.check(record, ctx))
+            if record.model is not None and record.kind in ("application", "center", "departments"):
+                for rule in checks_for(record.kind):
+                    _run(rule, record, rule.check(record.model, ctx))
+        for rule in checks_for("registry"):
+            for h in rule.check(ctx, root):
+                record = next((r for r in records if r.path == h.path), None)
+                pos = _position(record, h) if record is not None and record.raw is not None else (1, 1)
+                findings.append(rule.finding(h.path, pos, **h.values))
+
+    for record in records:
+        findings.extend(record.findings)
+    if policy_record is None:
+        shown = display_path(root / "policy.yml", cwd)
+        findings.append(RULES["X500"].finding(shown, (1, 1), expected=shown))
+    if only is not None:
+        findings = [f for f in findings if f.path in only]
+    files = sum(1 for r in records if only is None or r.path in only)
+    return Outcome(sort_findings(findings), files)
+
