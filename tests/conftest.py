@@ -1,0 +1,104 @@
+"""Shared fixtures: throw-away registries built from the real shipped files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+REGISTRY = REPO / "registry"
+EXEMPLAR_APPLICATION = REGISTRY / "applications" / "zezhou" / "2024-zezhou-001.yml"
+EXEMPLAR_CENTER = REGISTRY / "centers" / "coalbed-methane-development.yml"
+
+
+class MiniRegistry:
+    """A registry in a temporary directory: the real policy and departments,
+    plus the exemplar application and center; tests change what they need."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.root = base / "registry"
+        (self.root / "applications" / "zezhou").mkdir(parents=True)
+        (self.root / "centers").mkdir()
+        shutil.copy(REGISTRY / "policy.yml", self.root / "policy.yml")
+        shutil.copy(REGISTRY / "departments.yml", self.root / "departments.yml")
+        self.application = self.root / "applications" / "zezhou" / "2024-zezhou-001.yml"
+        self.center = self.root / "centers" / "coalbed-methane-development.yml"
+        shutil.copy(EXEMPLAR_APPLICATION, self.application)
+        shutil.copy(EXEMPLAR_CENTER, self.center)
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    @staticmethod
+    def read_data(path: Path) -> dict:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    @staticmethod
+    def write_data(path: Path, data: dict) -> None:
+        """Dump data as YAML (for tests that edit a record as a dict)."""
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def edit(self, path: Path, change) -> None:
+        """Load a YAML file as a dict, let `change` edit it in place, write it back."""
+        data = self.read_data(path)
+        change(data)
+        self.write_data(path, data)
+
+    def validate(self, *args: str) -> "CliResult":
+        """Run the real command line in a subprocess (slower: use for CLI behaviour)."""
+        return run_cli("validate", "--format", "json", *args, cwd=self.base)
+
+    def check(self) -> list:
+        """Validate in-process (fast: use for rule behaviour); returns Finding objects."""
+        from ticreg.validate import validate_registry
+
+        return validate_registry(self.root, self.base).findings
+
+    def rules(self) -> list[str]:
+        return [f.rule for f in self.check()]
+
+
+class CliResult:
+    def __init__(self, completed: subprocess.CompletedProcess):
+        self.code = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+
+    @property
+    def findings(self) -> list[dict]:
+        return json.loads(self.stdout)["findings"]
+
+    @property
+    def rules(self) -> list[str]:
+        return [f["rule"] for f in self.findings]
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> CliResult:
+    completed = subprocess.run(
+        [sys.executable, "-m", "ticreg", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert "Traceback" not in completed.stderr, completed.stderr
+    return CliResult(completed)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> MiniRegistry:
+    return MiniRegistry(tmp_path)
