@@ -17,6 +17,24 @@ from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, TicregError, UsageErr
 from .findings import has_errors
 
 
+# argparse looks its messages up through its module-level gettext alias at
+# call time; answering them in Chinese keeps every message a user reads in
+# one language. Unknown messages pass through unchanged.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个取值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+}
+argparse._ = lambda message: _ARGPARSE_ZH.get(message, message)  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Chinese usage errors, raised instead of exiting."""
 
@@ -57,21 +75,29 @@ def _registry_root(args) -> Path:
     return root
 
 
+def _selected_paths(given: list[str], root: Path, cwd: Path) -> set[str]:
+    """The files named on the command line (directories expand), as findings show them."""
+    from .registry_files import display_path
+
+    base = root.resolve()
+    selected = set()
+    for name in given:
+        path = Path(name)
+        if not path.exists():
+            raise UsageError(f"文件不存在：{name}")
+        if not path.resolve().is_relative_to(base):
+            raise UsageError(f"{name} 不在登记册目录 {root} 中")
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        selected.update(display_path(p, cwd) for p in files)
+    return selected
+
+
 def _validate(args) -> int:
     from .validate import validate_registry
 
     root = _registry_root(args)
     cwd = Path.cwd()
-    only = None
-    if args.paths:
-        from .registry_files import display_path
-
-        only = set()
-        for given in args.paths:
-            path = Path(given)
-            if not path.exists():
-                raise UsageError(f"文件不存在：{given}")
-            only.add(display_path(path, cwd))
+    only = _selected_paths(args.paths, root, cwd) if args.paths else None
     outcome = validate_registry(root, cwd, only)
     findings = outcome.findings
     if args.format == "json":

@@ -98,6 +98,8 @@ def _unwrap_model(annotation: object) -> type[BaseModel] | None:
 @lru_cache(maxsize=4096)
 def field_label(model: type[BaseModel], loc: tuple) -> str:
     """'lead_unit.uscc（统一社会信用代码）' for a Pydantic error location."""
+    if not loc:
+        return "（整个文件）"
     dotted = ".".join(str(step) if isinstance(step, str) else f"[{step}]" for step in loc)
     dotted = dotted.replace(".[", "[")
     title = None
