@@ -44,8 +44,8 @@ except ImportError:  # pragma: no cover - hypothesis is an optional test extra
 # The example in python-stdnum's own documentation.
 KNOWN_USCC = "91110000600037341L"
 
-# Letter-initial codes (authority N = agriculture, e.g. a farmers'
-# cooperative in Zezhou county; Y = others; A = military establishment
+# Letter-initial codes (authority N = agriculture and rural affairs, e.g. a
+# village collective economic organization in Zezhou county; Y = others; A = military establishment
 # office).  Check characters computed here; python-stdnum refuses all three.
 LETTER_INITIAL_USCC = [
     "N2140525MA0K12345A",

@@ -76,18 +76,33 @@ def test_there_is_a_template_per_file_kind():
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
-def test_templates_point_editors_at_the_schema_and_validate(template, mini):
+def test_templates_point_editors_at_the_schema(template):
     first_line = template.read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first_line)
     assert match, first_line
     assert (template.parent / match.group(1)).resolve().is_file()
 
-    data = mini.read_data(template)
-    if template.name == "center.yml":
-        target = mini.root / "centers" / f"{data['id']}.yml"
-    else:
+
+def test_templates_validate_together(mini):
+    """The templates refer to each other (the center to its application), so they go in as a set."""
+    placed = []
+    for template in TEMPLATES:
+        data = mini.read_data(template)
+        if template.name == "center.yml":
+            target = mini.root / "centers" / f"{data['id']}.yml"
+        else:
+            target = mini.root / "applications" / data["organizing_department"] / f"{data['id']}.yml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Several application templates share one example id: validate each in turn.
+        shutil.copy(template, target)
+        placed.append((template.name, target))
+    assert len(placed) == len(TEMPLATES) >= 4
+
+    for template in TEMPLATES:
+        if template.name == "center.yml":
+            continue
+        data = mini.read_data(template)
         target = mini.root / "applications" / data["organizing_department"] / f"{data['id']}.yml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(template, target)
-    own = [f for f in mini.check() if f.path.endswith(target.name) and f.rule not in ("X502",)]
-    assert own == [], own
+        shutil.copy(template, target)
+        findings = mini.check()
+        assert findings == [], (template.name, findings)

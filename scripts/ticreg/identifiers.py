@@ -79,9 +79,9 @@ def uscc_format_ok(code: str) -> bool:
     all-digit administrative division code in characters 3-8 (GB/T 2260
     codes are numeric).  The first two characters (registration authority and
     entity type) are only held to the alphabet: authorities such as A
-    (military establishment office), N (agriculture, e.g. farmers'
-    cooperatives) and Y (others) issue real codes, and python-stdnum's
-    all-digit rule for them rejects valid cooperatives.  Keeping the check
+    (military establishment office), N (agriculture and rural affairs, e.g.
+    N2 for a village collective economic organization) and Y (others) issue
+    real codes, and python-stdnum's all-digit rule rejects them.  Keeping the check
     separate lets a caller say "check character should be K" instead of a
     bare "invalid".
     """

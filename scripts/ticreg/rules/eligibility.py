@@ -46,7 +46,7 @@ def _credit_codes(model) -> Iterator[tuple[tuple, str]]:
 def _uscc_valid(model, ctx) -> Iterator[Hit]:
     """统一社会信用代码须符合 GB 32100-2015：18位，字符取自国家标准的字符集，
     第18位为按标准算法计算的校验码。以字母开头的代码（登记管理机关为 A、N、Y 等，
-    如在农业农村部门登记的农民专业合作社以 N 开头）同样有效。牵头单位与填写了
+    如在农业农村部门登记的村级集体经济组织以 N2 开头）同样有效。牵头单位与填写了
     代码的共建单位都会检查。"""
     for where, code in _credit_codes(model):
         problem = _uscc_problem(code)
