@@ -28,6 +28,7 @@ __all__ = [
     "mask_resident_id",
     "parse_patent_number",
     "patent_expected_check_character",
+    "redact_personal_numbers",
     "uscc_division_code",
     "uscc_expected_check_character",
     "uscc_format_ok",
@@ -332,3 +333,24 @@ def mask_mobile(s: str) -> str:
     if match is not None:
         return _mask_middle(match["a"] + match["b"] + match["c"], 3, 4)
     return _mask_middle(stripped, 3, 4)
+
+
+def redact_personal_numbers(text: str) -> str:
+    """*text* with every resident identity number and mobile number masked.
+
+    Used on every message before it is shown, so a value echoed back by any
+    rule (a schema error quoting the input, say) never reveals a number.
+    """
+    if not isinstance(text, str):
+        return ""
+    normalized = text.translate(_FULLWIDTH)  # one character for one: spans agree
+    spans: list[tuple[int, int, str]] = []
+    for match in _RESIDENT_ID_RE.finditer(normalized):
+        if _ric_is_valid(match.group().upper()):
+            spans.append((match.start(), match.end(), mask_resident_id(match.group().upper())))
+    for match in _MOBILE_RE.finditer(normalized):
+        if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+            spans.append((match.start(), match.end(), mask_mobile(match.group())))
+    for start, end, masked in sorted(spans, reverse=True):
+        text = text[:start] + masked + text[end:]
+    return text

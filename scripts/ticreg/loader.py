@@ -147,7 +147,7 @@ def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        head = raw[: exc.start]
+        head = raw[: exc.start].removeprefix(b"\xef\xbb\xbf")  # an editor hides the BOM
         line = head.count(b"\n") + 1
         column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         result.findings.append(

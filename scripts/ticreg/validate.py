@@ -29,6 +29,10 @@ class Context:
     applications: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     centers: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     department_record: Record | None = None
+    # IDs written in application and center files, valid or not: a reference
+    # to a file that exists but has a schema error is not a broken reference.
+    application_ids: set[str] = field(default_factory=set)
+    center_ids: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -103,6 +107,12 @@ def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Ou
     if policy is not None:
         ctx = Context(policy, records)
         for record in records:
+            written_id = record.raw.get("id") if isinstance(record.raw, dict) else None
+            if isinstance(written_id, str):
+                if record.kind == "application":
+                    ctx.application_ids.add(written_id)
+                elif record.kind == "center":
+                    ctx.center_ids.add(written_id)
             if record.kind == "departments" and record.model is not None:
                 ctx.department_record = record
                 for department in record.model.departments:

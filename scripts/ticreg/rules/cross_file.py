@@ -18,11 +18,13 @@ define("X500", severity="error", article=_DATA, scope="registry", title="缺少 
 @rule("X501", severity="error", article=_DATA, scope="registry", title="代号重复",
       template="代号“{actual}”重复，另见 {other}")
 def unique_ids(ctx, root: Path) -> Iterator[Hit]:
-    """申报代号在全部组织管理部门之间唯一，中心代号在 centers/ 中唯一，部门代号在 departments.yml 中唯一。"""
+    """申报代号在全部组织管理部门之间唯一，中心代号在 centers/ 中唯一，部门代号在 departments.yml 中唯一。
+    重复的每个文件都会报告，并指出另外几处，所以单独校验任一文件都能发现。"""
     for table in (ctx.applications, ctx.centers):
         for record_id, records in table.items():
-            for record in records[1:]:
-                yield hit(("id",), path=record.path, actual=record_id, other=records[0].path)
+            for record in records if len(records) > 1 else ():
+                others = [r.path for r in records if r is not record]
+                yield hit(("id",), path=record.path, actual=record_id, other=others)
     if ctx.department_record is not None:
         seen: dict[str, int] = {}
         for i, department in enumerate(ctx.department_record.model.departments):
@@ -37,7 +39,8 @@ def unique_ids(ctx, root: Path) -> Iterator[Hit]:
       template="{field} 引用的“{actual}”不存在于 {expected}")
 def references_resolve(ctx, root: Path) -> Iterator[Hit]:
     """文件之间的引用必须能找到对象：组织管理部门须在 departments.yml 中，变更申请与认定事件
-    所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。"""
+    所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。被引用的文件即使自身有
+    格式错误，只要写明了代号就算存在（它自己的错误另行报告）。"""
     for records in ctx.applications.values():
         for record in records:
             model = record.model
@@ -45,11 +48,11 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
                 yield hit(("organizing_department",), path=record.path, field="organizing_department",
                           actual=model.organizing_department, expected="registry/departments.yml")
             center_id = getattr(model, "center_id", None)
-            if center_id is not None and center_id not in ctx.centers:
+            if center_id is not None and center_id not in ctx.center_ids:
                 yield hit(("center_id",), path=record.path, field="center_id", actual=center_id,
                           expected="registry/centers/")
             for i, event in enumerate(model.history):
-                if event.center_id is not None and event.center_id not in ctx.centers:
+                if event.center_id is not None and event.center_id not in ctx.center_ids:
                     yield hit(("history", i, "center_id"), path=record.path, field=f"history[{i}].center_id",
                               actual=event.center_id, expected="registry/centers/")
     for records in ctx.centers.values():
@@ -62,7 +65,7 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
             refs += [(("history", i, "application_id"), e.application_id)
                      for i, e in enumerate(model.history) if e.application_id is not None]
             for where, application_id in refs:
-                if application_id not in ctx.applications:
+                if application_id not in ctx.application_ids:
                     yield hit(where, path=record.path, field=".".join(map(str, where)),
                               actual=application_id, expected="registry/applications/")
 

@@ -35,11 +35,14 @@ def event_fields(model, ctx) -> Iterator[Hit]:
 
 @rule("H702", severity="error", article="第十四条", scope="center",
       title="整改结论缺少整改期限",
-      template="{field}：评估结论为整改时须填写整改期限 rectification_deadline，且应晚于评估日期 {expected}")
+      template="{field}：评估结论为整改时须填写整改期限 rectification_deadline，且应晚于评估日期 {expected}；实际为 {actual}")
 def rectification_deadline(model, ctx) -> Iterator[Hit]:
     """评估结论为整改（rectify）的，须写明整改期限，期满后再次评估；期限应晚于评估日期。"""
     for i, event in enumerate(model.history):
         if event.event == "evaluated" and event.outcome == "rectify":
             deadline = event.rectification_deadline
-            if deadline is None or deadline <= event.date:
-                yield hit(("history", i), expected=event.date.isoformat())
+            if deadline is None:
+                yield hit(("history", i), expected=event.date.isoformat(), actual="（未填写）")
+            elif deadline <= event.date:
+                yield hit(("history", i, "rectification_deadline"), expected=event.date.isoformat(),
+                          actual=deadline.isoformat())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..findings import Finding
+from ..identifiers import redact_personal_numbers
 
 SEVERITIES = ("error", "warning")
 
@@ -65,7 +66,9 @@ class Rule:
         return self.template.format(**shown)
 
     def finding(self, path: str, pos: tuple[int, int], **values) -> Finding:
-        message = f"{self.render(**values)}（{self.article}）"
+        # Any value a message echoes back may hold a personal number: mask
+        # it here, once, for every rule (the personal-data rules included).
+        message = redact_personal_numbers(f"{self.render(**values)}（{self.article}）")
         return Finding(path, pos[0], pos[1], self.id, self.severity, self.article, message)
 
 
