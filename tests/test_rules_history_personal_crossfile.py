@@ -475,7 +475,7 @@ def test_x502_center_application_id_does_not_exist(mini):
 def test_x502_center_history_application_id_does_not_exist(mini):
     replace_text(mini.center, "application_id: 2024-zezhou-001}", "application_id: 2024-zezhou-099}")
     finding = expect_one(mini, "X502", text_pos(mini.center, "2024-zezhou-099"), path=CENTER)
-    assert "history.0.application_id" in finding.message and "“2024-zezhou-099”" in finding.message
+    assert "history[0].application_id" in finding.message and "“2024-zezhou-099”" in finding.message
 
 
 def test_x502_certified_event_names_an_unknown_center(mini):

@@ -46,6 +46,15 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 Position = tuple[int, int]
 
+# libyaml follows YAML 1.1, where NEL, LS and PS break lines; editors, GitHub
+# and YAML 1.2 do not, so positions after one would drift and a comment
+# holding one would break the file. They are swapped for private-use
+# stand-ins while parsing and swapped back in every string.
+_YAML11_BREAKS = "\u0085\u2028\u2029"
+_STAND_INS = "\uf8f0\uf8f1\uf8f2"
+_HIDE_BREAKS = str.maketrans(_YAML11_BREAKS, _STAND_INS)
+_SHOW_BREAKS = str.maketrans(_STAND_INS, _YAML11_BREAKS)
+
 
 class PosDict(dict):
     """A mapping that remembers where it, its keys and its values start."""
@@ -75,6 +84,7 @@ class LoadedFile:
     path: str
     data: object = None
     findings: list[Finding] = field(default_factory=list)
+    root_pos: Position = (1, 1)
 
     @property
     def ok(self) -> bool:
@@ -168,8 +178,7 @@ def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
         result.findings.append(_finding(display_path, (1, 1), "L107"))
     elif result.data is not None and not isinstance(result.data, PosDict):
         result.findings.append(
-            _finding(display_path, getattr(result.data, "pos", (1, 1)), "L108",
-                     actual=_kind_name(result.data))
+            _finding(display_path, result.root_pos, "L108", actual=_kind_name(result.data))
         )
         result.data = None
     return result
@@ -186,7 +195,10 @@ def _kind_name(value: object) -> str:
 def _parse(text: str, result: LoadedFile) -> None:
     path = result.path
     findings = result.findings
-    parser = libyaml.CParser(text)
+    # Swap YAML 1.1-only line breaks out (only when present and the stand-ins
+    # are not already used, so the swap back is exact).
+    swapped = any(c in text for c in _YAML11_BREAKS) and not any(c in text for c in _STAND_INS)
+    parser = libyaml.CParser(text.translate(_HIDE_BREAKS) if swapped else text)
     # Each open container: [container, pending_key or None, expecting_key].
     stack: list[list] = []
     root: object = None
@@ -204,6 +216,8 @@ def _parse(text: str, result: LoadedFile) -> None:
                 value = event.value
                 if not event.style and value in _NULLS:
                     value = None
+                elif swapped:
+                    value = value.translate(_SHOW_BREAKS)
                 node = value
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 pos = _mark(event.start_mark)
@@ -216,6 +230,7 @@ def _parse(text: str, result: LoadedFile) -> None:
                     _attach(stack, node, pos, path, findings)
                 else:
                     root = node
+                    result.root_pos = pos
                 stack.append([node, None, kind is MappingStartEvent])
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
@@ -240,15 +255,26 @@ def _parse(text: str, result: LoadedFile) -> None:
                 _attach(stack, node, pos, path, findings)
             else:
                 root = node
+                result.root_pos = pos
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is found at the end of the file; the
+        # place to fix is where it opened, which libyaml gives as the context.
+        problem = exc.problem or ""
+        opened = "end of stream" in problem or "did not find expected ',' or" in problem
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         pos = _mark(mark) if mark is not None else (1, 1)
-        findings.append(_finding(path, pos, "L103", actual=_explain_syntax(exc.problem or "", text, pos)))
+        reason = _explain_syntax(exc.problem or "", exc.context or "", text, pos)
+        findings.append(_finding(path, pos, "L103", actual=reason))
         root = None
     except yaml.YAMLError as exc:
+        # Reader errors carry a byte offset into the UTF-8 libyaml was given.
         offset = getattr(exc, "position", None)
-        pos = _line_col_of_offset(text, offset) if isinstance(offset, int) else (1, 1)
-        findings.append(_finding(path, pos, "L103", actual=_explain_syntax(str(exc), text, pos)))
+        pos = (1, 1)
+        if isinstance(offset, int):
+            chars = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+            pos = _line_col_of_offset(text, chars)
+        reason = _explain_syntax(getattr(exc, "reason", "") or str(exc), "", text, pos)
+        findings.append(_finding(path, pos, "L103", actual=reason))
         root = None
     finally:
         result.data = root
@@ -266,12 +292,12 @@ def _attach(stack: list[list], node: object, pos: Position, path: str, findings:
         container.item_pos.append(pos)
         return
     if frame[2]:  # this node is a key
-        if not isinstance(node, str):
+        key = node if isinstance(node, str) else None
+        if key is None:
+            # A list or mapping as a key, or an empty key: the entry is
+            # reported once here and left out of the data.
             findings.append(_finding(path, pos, "L109"))
-            key = f"<复杂键 {pos[0]}:{pos[1]}>"
-        else:
-            key = node
-        if key in container:
+        elif key in container:
             first = container.key_pos[key]
             findings.append(
                 _finding(path, pos, "L104", actual=key, expected=f"{first[0]}:{first[1]}")
@@ -290,23 +316,38 @@ def _attach(stack: list[list], node: object, pos: Position, path: str, findings:
 
 
 _SYNTAX_HINTS = {
-    "found character that cannot start any token": "发现不能作为开头的字符（值中含有 @ ` 等符号时请加引号）",
-    "mapping values are not allowed here": "此处不能出现“键: 值”（检查缩进，或给含冒号的值加引号）",
-    "mapping values are not allowed in this context": "此处不能出现“键: 值”（检查缩进，或给含冒号的值加引号）",
-    "could not find expected ':'": "缺少冒号“:”",
+    "found character that cannot start any token": "发现不能作为开头的字符（值以 @、`、% 等符号开头时请加引号）",
+    "mapping values are not allowed": "此处不能出现“键: 值”（检查缩进，或给含冒号的值加引号）",
+    "could not find expected ':'": "缺少冒号“:”（或上一行的引号未闭合）",
     "did not find expected key": "缩进不一致，找不到应有的键",
-    "did not find expected '-' indicator": "列表缩进不一致，找不到应有的“-”",
-    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
+    "did not find expected '-' indicator": "列表缩进不一致，找不到应有的“- ”",
+    "did not find expected ',' or ']'": "方括号“[”未闭合，或列表项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号“{”未闭合，或各项之间缺少逗号",
+    "did not find expected node content": "此处缺少内容",
+    "block sequence entries are not allowed": "此处不能开始列表项“- ”（检查缩进）",
+    "expected <block end>": "缩进不一致",
+    "found unexpected end of stream": "文件意外结束：引号未闭合",
     "found unknown escape character": "双引号中有无效的转义字符（反斜杠）",
+    "exceeded maximum nesting depth": "嵌套层数过深",
     "control characters are not allowed": "文件含有不允许的控制字符",
+    "found unexpected ':'": "出现了多余的冒号“:”（含冒号的值请加引号）",
+    "did not find expected comment or line break": "值后面多了内容（含空格和冒号的值请加引号）",
+    "found incompatible YAML document": "不支持的 YAML 版本声明",
+    "found undefined tag handle": "使用了未定义的标签",
+    "found unexpected document indicator": "引号中出现了文档分隔符“---”",
 }
 
 
-def _explain_syntax(problem: str, text: str, pos: Position) -> str:
+def _explain_syntax(problem: str, context: str, text: str, pos: Position) -> str:
     lines = text.split("\n")
     if 0 < pos[0] <= len(lines) and "\t" in lines[pos[0] - 1][: pos[1]]:
         return "发现制表符：YAML 只能用空格缩进"
+    if "tab" in problem:
+        return "发现制表符：YAML 只能用空格缩进"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return "引号未闭合（从这里开始的引号一直没有结束）"
     for english, chinese in _SYNTAX_HINTS.items():
         if english in problem:
             return chinese
-    return f"YAML 语法错误（{problem.strip() or '未知'}）"
+    # Unknown to us: say so in Chinese and keep libyaml's words for a maintainer.
+    return f"无法解析（libyaml：{problem.strip() or '未知问题'}）"

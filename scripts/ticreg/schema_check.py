@@ -42,6 +42,8 @@ def _explain(err: dict) -> str:
             if pattern.startswith(prefix):
                 return hint
         return f"格式不符（应匹配 {pattern}）"
+    if kind == "int_parsing_size":
+        return "数字过大"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "应为整数，不带单位、小数点和千分位逗号，例如 3000000"
     if kind in ("float_parsing", "float_type"):
@@ -69,7 +71,7 @@ def _explain(err: dict) -> str:
     return str(err.get("msg", "取值无效"))
 
 
-def _show_input(value: object) -> str:
+def show_input(value: object) -> str:
     if value is None:
         return "（空）"
     if isinstance(value, dict):
@@ -127,6 +129,7 @@ def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object
     findings = []
     for err in exc.errors(include_url=False):
         loc = tuple(step for step in err["loc"] if step != "[key]")
+        key_error = "[key]" in err["loc"]  # a mapping key itself is wrong
         kind = err["type"]
         label = field_label(model, loc)
         if kind == "missing":
@@ -137,21 +140,21 @@ def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object
             findings.append(RULES["S102"].finding(path, pos, field=label))
         elif kind == "calendar_date" and isinstance(err.get("input"), str):
             pos = locate(raw, loc)
-            findings.append(RULES["S104"].finding(path, pos, field=label, actual=_show_input(err["input"])))
+            findings.append(RULES["S104"].finding(path, pos, field=label, actual=show_input(err["input"])))
         elif kind == "policy_value":
             ctx = err.get("ctx") or {}
             rule_id = "S106" if ctx.get("list_name") == "clusters" else "S105"
             pos = locate(raw, loc)
             findings.append(
                 RULES[rule_id].finding(
-                    path, pos, field=label, actual=_show_input(err.get("input")), expected=ctx.get("allowed", "")
+                    path, pos, field=label, actual=show_input(err.get("input")), expected=ctx.get("allowed", "")
                 )
             )
         else:
-            pos = locate(raw, loc)
+            pos = locate(raw, loc, at_key=key_error)
             findings.append(
                 RULES["S103"].finding(
-                    path, pos, field=label, actual=_show_input(err.get("input")), expected=_explain(err)
+                    path, pos, field=label, actual=show_input(err.get("input")), expected=_explain(err)
                 )
             )
     return findings

@@ -14,7 +14,7 @@ from .loader import locate
 from .registry_files import Record, discover, display_path, load_record
 from .rules import load_all
 from .rules.registry import RULES, Hit, checks_for
-from .schema_check import field_label, validate_model
+from .schema_check import field_label, show_input, validate_model
 
 load_all()
 
@@ -54,7 +54,7 @@ def _validate_application(record: Record, policy: Policy | None) -> None:
                     record.path,
                     locate(raw, ("kind",)),
                     field="kind（申报类型）",
-                    actual=kind,
+                    actual=show_input(kind),
                     expected="应为以下之一：" + "、".join(APPLICATION_MODELS),
                 )
             )

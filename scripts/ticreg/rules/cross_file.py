@@ -10,6 +10,11 @@ from .registry import Hit, define, hit, rule
 
 _DATA = "登记册数据规范"
 
+
+def _dotted(where: tuple) -> str:
+    """('history', 0, 'application_id') -> 'history[0].application_id', as elsewhere."""
+    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in where).lstrip(".")
+
 define("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
        template="登记册缺少规则参数文件 {expected}，无法按规则检查",
        doc="每个登记册都须有 registry/policy.yml：全部阈值与清单都从这里读取。")
@@ -66,7 +71,7 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
                      for i, e in enumerate(model.history) if e.application_id is not None]
             for where, application_id in refs:
                 if application_id not in ctx.application_ids:
-                    yield hit(where, path=record.path, field=".".join(map(str, where)),
+                    yield hit(where, path=record.path, field=_dotted(where),
                               actual=application_id, expected="registry/applications/")
 
 
