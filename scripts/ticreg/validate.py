@@ -90,12 +90,56 @@ def _run(rule, record: Record, hits) -> None:
         record.findings.append(rule.finding(record.path, _position(record, h), **values))
 
 
-def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Outcome:
-    records = [load_record(path, root, cwd) for path in discover(root)]
-    by_relative = {str(r.relative): r for r in records}
-    findings: list[Finding] = []
+def _build_context(policy: Policy, records: list[Record]) -> Context:
+    ctx = Context(policy, records)
+    for record in records:
+        written_id = record.raw.get("id") if isinstance(record.raw, dict) else None
+        if isinstance(written_id, str):
+            if record.kind == "application":
+                ctx.application_ids.add(written_id)
+            elif record.kind == "center":
+                ctx.center_ids.add(written_id)
+        if record.model is None:
+            continue
+        if record.kind == "departments":
+            ctx.department_record = record
+            for department in record.model.departments:
+                ctx.departments.setdefault(department.id, department)
+        elif record.kind == "application":
+            ctx.applications[record.model.id].append(record)
+        elif record.kind == "center":
+            ctx.centers[record.model.id].append(record)
+    return ctx
 
-    policy_record = by_relative.get("policy.yml")
+
+def _run_checks(ctx: Context, root: Path) -> list[Finding]:
+    """Every registered check; per-file findings go to their record, the rest are returned."""
+    per_scope = {scope: checks_for(scope) for scope in ("raw", "application", "center", "departments")}
+    for record in ctx.records:
+        if record.raw is not None:
+            for rule in per_scope["raw"]:
+                _run(rule, record, rule.check(record, ctx))
+        if record.model is not None and record.kind in per_scope:
+            for rule in per_scope[record.kind]:
+                _run(rule, record, rule.check(record.model, ctx))
+    by_path = {record.path: record for record in ctx.records}
+    findings = []
+    for rule in checks_for("registry"):
+        for h in rule.check(ctx, root):
+            record = by_path.get(h.path)
+            pos = _position(record, h) if record is not None and record.raw is not None else (1, 1)
+            findings.append(rule.finding(h.path, pos, **h.values))
+    return findings
+
+
+def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Outcome:
+    """Load and check every file under ``root``; report paths relative to ``cwd``.
+
+    With ``only``, the whole registry is still read (references resolve
+    against it) but only findings in those paths are reported.
+    """
+    records = [load_record(path, root, cwd) for path in discover(root)]
+    policy_record = next((r for r in records if str(r.relative) == "policy.yml"), None)
     policy: Policy | None = None
     if policy_record is not None:
         _check_schema(policy_record, None)
@@ -104,43 +148,17 @@ def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Ou
         if record is not policy_record:
             _check_schema(record, policy)
 
+    findings: list[Finding] = []
     if policy is not None:
-        ctx = Context(policy, records)
-        for record in records:
-            written_id = record.raw.get("id") if isinstance(record.raw, dict) else None
-            if isinstance(written_id, str):
-                if record.kind == "application":
-                    ctx.application_ids.add(written_id)
-                elif record.kind == "center":
-                    ctx.center_ids.add(written_id)
-            if record.kind == "departments" and record.model is not None:
-                ctx.department_record = record
-                for department in record.model.departments:
-                    ctx.departments.setdefault(department.id, department)
-            elif record.kind == "application" and record.model is not None:
-                ctx.applications[record.model.id].append(record)
-            elif record.kind == "center" and record.model is not None:
-                ctx.centers[record.model.id].append(record)
-        for record in records:
-            if record.raw is not None:
-                for rule in checks_for("raw"):
-                    _run(rule, record, rule.check(record, ctx))
-            if record.model is not None and record.kind in ("application", "center", "departments"):
-                for rule in checks_for(record.kind):
-                    _run(rule, record, rule.check(record.model, ctx))
-        for rule in checks_for("registry"):
-            for h in rule.check(ctx, root):
-                record = next((r for r in records if r.path == h.path), None)
-                pos = _position(record, h) if record is not None and record.raw is not None else (1, 1)
-                findings.append(rule.finding(h.path, pos, **h.values))
-
-    for record in records:
-        findings.extend(record.findings)
-    if policy_record is None:
+        # Without a valid policy there are no thresholds to judge by: only
+        # loader and schema findings are reported until it is fixed.
+        findings += _run_checks(_build_context(policy, records), root)
+    elif policy_record is None:
         shown = display_path(root / "policy.yml", cwd)
         findings.append(RULES["X500"].finding(shown, (1, 1), expected=shown))
+    for record in records:
+        findings.extend(record.findings)
     if only is not None:
         findings = [f for f in findings if f.path in only]
     files = sum(1 for r in records if only is None or r.path in only)
     return Outcome(sort_findings(findings), files)
-
