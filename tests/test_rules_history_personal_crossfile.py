@@ -10,126 +10,33 @@ a division code, a date and a sequence number with the check digit computed.
 from __future__ import annotations
 
 import importlib
-import inspect
-import re
-import shutil
-from pathlib import Path
 
 import pytest
 import yaml
 from stdnum.cn import ric
 
-REPO = Path(__file__).resolve().parents[1]
-POLICY = yaml.safe_load((REPO / "registry" / "policy.yml").read_text(encoding="utf-8"))
+from rule_helpers import (
+    APP,
+    CENTER,
+    POLICY,
+    assert_each_rule_has_a_failing_case,
+    checking_rules,
+    expect_clean,
+    expect_one,
+    item_pos,
+    key_pos,
+    replace_text,
+    table,
+    text_pos,
+    value_pos,
+)
 
-APP = "registry/applications/zezhou/2024-zezhou-001.yml"
-CENTER = "registry/centers/coalbed-methane-development.yml"
 DEPARTMENTS = "registry/departments.yml"
 
 
 # ---------------------------------------------------------------------------
-# Helpers: positions from the text, tables of findings
+# Helpers: synthetic personal data (positions and findings: rule_helpers.py)
 # ---------------------------------------------------------------------------
-
-
-def _pos(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _key_match(path: Path, keys: tuple[str, ...]) -> tuple[str, int, int]:
-    """Find each key in turn (block key at a line start, or a flow-mapping key),
-    each search starting after the previous key; return (text, key start, after colon)."""
-    text = path.read_text(encoding="utf-8")
-    offset = 0
-    start = end = 0
-    for key in keys:
-        pattern = re.compile(rf"(?:^[ ]*(?:- )*|[{{,][ ]*)({re.escape(key)}):(?=\s)", re.M)
-        match = pattern.search(text, offset)
-        assert match is not None, f"key {key!r} not found in {path}"
-        start, end = match.start(1), match.end()
-        offset = end
-    return text, start, end
-
-
-def _skip_blank(text: str, i: int) -> int:
-    while i < len(text):
-        if text[i] in " \n":
-            i += 1
-        elif text[i] == "#":
-            i = text.index("\n", i)
-        else:
-            break
-    return i
-
-
-def key_pos(path: Path, *keys: str) -> tuple[int, int]:
-    """Line and column of the last key."""
-    text, start, _ = _key_match(path, keys)
-    return _pos(text, start)
-
-
-def value_pos(path: Path, *keys: str) -> tuple[int, int]:
-    """Line and column where the value of the last key starts (for a block
-    sequence: its first dash; for a block mapping: its first key)."""
-    text, _, end = _key_match(path, keys)
-    return _pos(text, _skip_blank(text, end))
-
-
-def item_pos(path: Path, *keys: str, index: int) -> tuple[int, int]:
-    """Line and column where item ``index`` of the block sequence under the keys starts."""
-    text, _, end = _key_match(path, keys)
-    first = _skip_blank(text, end)
-    assert text[first] == "-", "not a block sequence"
-    line, column = _pos(text, first)
-    lines = text.split("\n")
-    count = -1
-    for number in range(line - 1, len(lines)):
-        current = lines[number]
-        if current[: column - 1].strip() == "" and current[column - 1 : column + 1] == "- ":
-            count += 1
-            if count == index:
-                rest = current[column + 1 :]
-                return number + 1, column + 2 + (len(rest) - len(rest.lstrip(" ")))
-    raise AssertionError(f"item {index} not found")
-
-
-def table(findings) -> list[tuple]:
-    return [(f.path, f.line, f.column, f.rule, f.severity) for f in findings]
-
-
-def expect_one(mini, rule: str, pos: tuple[int, int], *, severity: str = "error", path: str = APP,
-               this_file_only: bool = False):
-    """The registry has exactly this one finding (or, with this_file_only, the
-    file at `path` has exactly this one); return it for message checks."""
-    findings = mini.check()
-    if this_file_only:
-        findings = [f for f in findings if f.path == path]
-    assert table(findings) == [(path, pos[0], pos[1], rule, severity)], [
-        (f.path, f.line, f.column, f.rule, f.message) for f in findings
-    ]
-    finding = findings[0]
-    assert finding.article and finding.message
-    return finding
-
-
-def expect_clean(mini) -> None:
-    findings = mini.check()
-    assert findings == [], [(f.path, f.line, f.column, f.rule, f.message) for f in findings]
-
-
-def replace_text(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def text_pos(path: Path, needle: str, at: str | None = None) -> tuple[int, int]:
-    """Position of `at` inside the one occurrence of `needle` (default: its start)."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(needle) == 1, needle
-    offset = text.index(needle) + (needle.index(at) if at else 0)
-    return _pos(text, offset)
 
 
 def resident_id(body17: str) -> str:
@@ -427,7 +334,7 @@ def test_x501_duplicate_is_reported_when_validating_the_new_file_alone(mini):
 
 
 def test_x501_duplicate_center_id(mini):
-    copy = mini.write("centers/copy-of-cbm.yml", mini.center.read_text(encoding="utf-8"))
+    mini.write("centers/copy-of-cbm.yml", mini.center.read_text(encoding="utf-8"))
     id_pos = value_pos(mini.center, "id")
     findings = mini.check()
     copy_path = "registry/centers/copy-of-cbm.yml"
@@ -595,20 +502,8 @@ FAILING_CASES = {
 COVERED_MODULES = {"ticreg.rules.history", "ticreg.rules.personal_data", "ticreg.rules.cross_file"}
 
 
-def _checking_rules() -> dict:
-    from ticreg import rules
-    from ticreg.rules.registry import RULES
-
-    rules.load_all()
-    return {rid: r for rid, r in RULES.items() if r.check is not None}
-
-
 def test_every_checking_rule_of_this_part_has_a_failing_case():
-    checking = {rid for rid, r in _checking_rules().items() if r.check.__module__ in COVERED_MODULES}
-    assert checking == set(FAILING_CASES)
-    for rule_id, test_names in FAILING_CASES.items():
-        for name in test_names:
-            assert f'"{rule_id}"' in inspect.getsource(globals()[name]), (rule_id, name)
+    assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
 
 
 def test_every_checking_rule_has_a_failing_case_somewhere():
@@ -620,5 +515,5 @@ def test_every_checking_rule_has_a_failing_case_somewhere():
     covered_modules = set().union(*(m.COVERED_MODULES for m in modules))
     assert covered_modules == {f"ticreg.rules.{name}" for name in rules._MODULES}
     covered_rules = set().union(*(m.FAILING_CASES for m in modules))
-    assert covered_rules == set(_checking_rules())
+    assert covered_rules == set(checking_rules())
     assert len(covered_rules) >= 27

@@ -8,137 +8,36 @@ computed from the text of the file as written, not by the loader under test.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-POLICY = yaml.safe_load((REPO / "registry" / "policy.yml").read_text(encoding="utf-8"))
+from rule_helpers import (
+    CENTER,
+    POLICY,
+    assert_each_rule_has_a_failing_case,
+    expect_clean,
+    expect_one,
+    key_pos,
+    make_direct,
+    replace_text,
+    value_pos,
+)
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
-APP = "registry/applications/zezhou/2024-zezhou-001.yml"
-CENTER = "registry/centers/coalbed-methane-development.yml"
 CHANGE = "registry/applications/zezhou/2025-zezhou-002.yml"
 
 
 # ---------------------------------------------------------------------------
-# Helpers: positions from the text, tables of findings
+# Helpers: edits of the exemplar (positions and findings: rule_helpers.py)
 # ---------------------------------------------------------------------------
-
-
-def _pos(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _key_match(path: Path, keys: tuple[str, ...]) -> tuple[str, int, int]:
-    """Find each key in turn (block key at a line start, or a flow-mapping key),
-    each search starting after the previous key; return (text, key start, after colon)."""
-    text = path.read_text(encoding="utf-8")
-    offset = 0
-    start = end = 0
-    for key in keys:
-        pattern = re.compile(rf"(?:^[ ]*(?:- )*|[{{,][ ]*)({re.escape(key)}):(?=\s)", re.M)
-        match = pattern.search(text, offset)
-        assert match is not None, f"key {key!r} not found in {path}"
-        start, end = match.start(1), match.end()
-        offset = end
-    return text, start, end
-
-
-def _skip_blank(text: str, i: int) -> int:
-    while i < len(text):
-        if text[i] in " \n":
-            i += 1
-        elif text[i] == "#":
-            i = text.index("\n", i)
-        else:
-            break
-    return i
-
-
-def key_pos(path: Path, *keys: str) -> tuple[int, int]:
-    """Line and column of the last key."""
-    text, start, _ = _key_match(path, keys)
-    return _pos(text, start)
-
-
-def value_pos(path: Path, *keys: str) -> tuple[int, int]:
-    """Line and column where the value of the last key starts (for a block
-    sequence: its first dash; for a block mapping: its first key)."""
-    text, _, end = _key_match(path, keys)
-    return _pos(text, _skip_blank(text, end))
-
-
-def item_pos(path: Path, *keys: str, index: int) -> tuple[int, int]:
-    """Line and column where item ``index`` of the block sequence under the keys starts."""
-    text, _, end = _key_match(path, keys)
-    first = _skip_blank(text, end)
-    assert text[first] == "-", "not a block sequence"
-    line, column = _pos(text, first)
-    lines = text.split("\n")
-    count = -1
-    for number in range(line - 1, len(lines)):
-        current = lines[number]
-        if current[: column - 1].strip() == "" and current[column - 1 : column + 1] == "- ":
-            count += 1
-            if count == index:
-                rest = current[column + 1 :]
-                return number + 1, column + 2 + (len(rest) - len(rest.lstrip(" ")))
-    raise AssertionError(f"item {index} not found")
-
-
-def table(findings) -> list[tuple]:
-    return [(f.path, f.line, f.column, f.rule, f.severity) for f in findings]
-
-
-def expect_one(mini, rule: str, pos: tuple[int, int], *, severity: str = "error", path: str = APP,
-               this_file_only: bool = False):
-    """The registry has exactly this one finding (or, with this_file_only, the
-    file at `path` has exactly this one); return it for message checks."""
-    findings = mini.check()
-    if this_file_only:
-        findings = [f for f in findings if f.path == path]
-    assert table(findings) == [(path, pos[0], pos[1], rule, severity)], [
-        (f.path, f.line, f.column, f.rule, f.message) for f in findings
-    ]
-    finding = findings[0]
-    assert finding.article and finding.message
-    return finding
-
-
-def expect_clean(mini) -> None:
-    findings = mini.check()
-    assert findings == [], [(f.path, f.line, f.column, f.rule, f.message) for f in findings]
-
-
-def replace_text(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def names(list_name: str) -> dict[str, str]:
     return {item["id"]: item["name"] for item in POLICY[list_name]}
-
-
-PLATFORM = {
-    "name": "山西省煤层气高效开发重点实验室",
-    "platform_kind": "key-laboratory",
-    "level": "provincial",
-    "certified_by": "山西省科学技术厅",
-    "document_number": "晋科发〔2022〕8号",
-    "certified_on": dt.date(2022, 12, 1),
-}
-
-
-def make_direct(data: dict, certified_on: dt.date = PLATFORM["certified_on"]) -> None:
-    data["kind"] = "direct-certification"
-    data["provincial_platform"] = {**PLATFORM, "certified_on": certified_on}
 
 
 def add_change_application(mini) -> Path:
@@ -180,7 +79,7 @@ def test_c201_comprehensive_with_an_empty_list_fails(mini):
     make_comprehensive(mini)
     replace_text(mini.application, "services: [", "specialized_institutions: []\nservices: [")
     finding = expect_one(mini, "C201", value_pos(mini.application, "specialized_institutions"))
-    assert f"列出了 0 个" in finding.message and f"不少于 {minimum} 个" in finding.message
+    assert "列出了 0 个" in finding.message and f"不少于 {minimum} 个" in finding.message
     assert "第六条" in finding.message
 
 
@@ -404,12 +303,4 @@ COVERED_MODULES = {"ticreg.rules.structure"}
 
 
 def test_every_checking_rule_of_this_part_has_a_failing_case():
-    from ticreg import rules
-    from ticreg.rules.registry import RULES
-
-    rules.load_all()
-    checking = {rid for rid, r in RULES.items() if r.check is not None and r.check.__module__ in COVERED_MODULES}
-    assert checking == set(FAILING_CASES)
-    for rule_id, test_names in FAILING_CASES.items():
-        for name in test_names:
-            assert f'"{rule_id}"' in inspect.getsource(globals()[name]), (rule_id, name)
+    assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
