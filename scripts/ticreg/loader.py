@@ -251,11 +251,25 @@ def _parse(text: str, result: LoadedFile) -> None:
                 return
             else:
                 continue
-            if stack:
-                _attach(stack, node, pos, path, findings)
-            else:
+            if not stack:
                 root = node
                 result.root_pos = pos
+                continue
+            # The common cases inline (this loop runs for every scalar of
+            # every file): a value in a mapping, an item in a list.
+            frame = stack[-1]
+            container = frame[0]
+            if frame[2]:
+                _attach(stack, node, pos, path, findings)
+            elif type(container) is PosList:
+                container.append(node)
+                container.item_pos.append(pos)
+            else:
+                key = frame[1]
+                if key is not None:
+                    container[key] = node
+                    container.val_pos[key] = pos
+                frame[2] = True
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is found at the end of the file; the
         # place to fix is where it opened, which libyaml gives as the context.

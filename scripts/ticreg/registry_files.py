@@ -52,6 +52,8 @@ class Record:
     raw: object = None
     model: BaseModel | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Values derived from this record once per run and shared between checks.
+    derived: dict[str, object] = field(default_factory=dict)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -73,9 +75,10 @@ def discover(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_record(path: Path, root: Path, cwd: Path) -> Record:
+def load_record(path: Path, root: Path, shown_root: str) -> Record:
+    """Load one file; ``shown_root`` is how the registry root is shown to users."""
     relative = PurePosixPath(path.relative_to(root).as_posix())
-    shown = display_path(path, cwd)
+    shown = f"{shown_root}/{relative}" if shown_root not in ("", ".") else str(relative)
     record = Record(shown, relative, kind_of(relative))
     if record.kind is None:
         return record

@@ -138,7 +138,8 @@ def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Ou
     With ``only``, the whole registry is still read (references resolve
     against it) but only findings in those paths are reported.
     """
-    records = [load_record(path, root, cwd) for path in discover(root)]
+    shown_root = display_path(root, cwd)
+    records = [load_record(path, root, shown_root) for path in discover(root)]
     policy_record = next((r for r in records if str(r.relative) == "policy.yml"), None)
     policy: Policy | None = None
     if policy_record is not None:

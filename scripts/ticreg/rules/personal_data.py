@@ -20,17 +20,36 @@ _DIGITS = re.compile(r"[0-9０-９]{3}")
 _CODE_FIELDS = frozenset({"uscc"})
 
 
-def _strings(node: object, where: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _strings(node: object, where: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every key and string value long enough to hold a number, with its path.
+
+    This walks every node of every file, so it builds a path only for a
+    candidate or a container, never for the ordinary scalars between them.
+    """
+    found: list[tuple[tuple, str]] = []
     if isinstance(node, PosDict):
-        for key, value in node.items():
-            if _DIGITS.search(key):
-                yield where + (key,), key
-            yield from _strings(value, where + (key,))
+        items = node.items()
     elif isinstance(node, PosList):
-        for i, value in enumerate(node):
-            yield from _strings(value, where + (i,))
-    elif isinstance(node, str) and len(node) >= 11 and _DIGITS.search(node):
-        yield where, node
+        items = enumerate(node)
+    else:
+        return found
+    for key, value in items:
+        if type(key) is str and len(key) >= 3 and _DIGITS.search(key):
+            found.append((where + (key,), key))
+        if type(value) is str:
+            if len(value) >= 11 and _DIGITS.search(value):
+                found.append((where + (key,), value))
+        elif value is not None:
+            found.extend(_strings(value, where + (key,)))
+    return found
+
+
+def _candidates(record) -> list[tuple[tuple, str]]:
+    """The walk above, done once per record and shared by both rules."""
+    cached = record.derived.get("personal_data_candidates")
+    if cached is None:
+        cached = record.derived["personal_data_candidates"] = _strings(record.raw)
+    return cached
 
 
 def _dotted(where: tuple) -> str:
@@ -43,7 +62,7 @@ def _dotted(where: tuple) -> str:
 def resident_id_numbers(record, ctx) -> Iterator[Hit]:
     """登记册及其网站是公开的，任何字段都不得出现居民身份证号码。检查先找出18位候选号码，
     再核验出生日期、地区码和校验码，确认是身份证号才报告；报告中的号码已打码。"""
-    for where, text in _strings(record.raw):
+    for where, text in _candidates(record):
         if where and where[-1] in _CODE_FIELDS:
             continue
         for number in find_resident_id_numbers(text):
@@ -58,7 +77,7 @@ def mobile_numbers(record, ctx) -> Iterator[Hit]:
     （申报联系人电话，审核用、不在网站公开）可以填写手机号；其他任何位置出现手机号即报错，
     报告中的号码已打码。"""
     allowed = ctx.policy.personal_data.mobile_allowed_fields
-    for where, text in _strings(record.raw):
+    for where, text in _candidates(record):
         if where and where[-1] in _CODE_FIELDS or _dotted(where) in allowed:
             continue
         for number in find_mobile_numbers(text):
