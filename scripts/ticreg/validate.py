@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,6 +139,21 @@ def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Ou
     With ``only``, the whole registry is still read (references resolve
     against it) but only findings in those paths are reported.
     """
+    # Every loaded tree stays alive until the end of the run, and none of
+    # them holds a reference cycle, so the cyclic collector only re-scans
+    # the growing heap: about a quarter of the run time at 10,000 files.
+    # Reference counting still frees everything; the collector is back on
+    # afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_registry(root, cwd, only)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _validate_registry(root: Path, cwd: Path, only: set[str] | None) -> Outcome:
     shown_root = display_path(root, cwd)
     records = [load_record(path, root, shown_root) for path in discover(root)]
     policy_record = next((r for r in records if str(r.relative) == "policy.yml"), None)
