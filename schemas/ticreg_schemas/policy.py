@@ -196,8 +196,9 @@ class Policy(RegistryModel):
             "degrees": self.degrees,
             "ip_kinds": self.ip_kinds,
             "services": self.services,
-            "platform_kinds": self.direct_certification.platform_kinds
-            + self.direct_certification.priority_platform_kinds,
+            # Only these qualify for Art. 16's direct path; a converting
+            # municipal center (priority_platform_kinds) takes the normal path.
+            "platform_kinds": self.direct_certification.platform_kinds,
             "platform_levels": self.direct_certification.platform_levels,
             "declarations": [],
         }
