@@ -46,12 +46,14 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
     """文件之间的引用必须能找到对象：组织管理部门须在 departments.yml 中，变更申请与认定事件
     所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。被引用的文件即使自身有
     格式错误，只要写明了代号就算存在（它自己的错误另行报告）。"""
+    for records in (*ctx.applications.values(), *ctx.centers.values()):
+        for record in records:
+            if record.model.organizing_department not in ctx.departments:
+                yield hit(("organizing_department",), path=record.path, field="organizing_department",
+                          actual=record.model.organizing_department, expected="registry/departments.yml")
     for records in ctx.applications.values():
         for record in records:
             model = record.model
-            if model.organizing_department not in ctx.departments:
-                yield hit(("organizing_department",), path=record.path, field="organizing_department",
-                          actual=model.organizing_department, expected="registry/departments.yml")
             center_id = getattr(model, "center_id", None)
             if center_id is not None and center_id not in ctx.center_ids:
                 yield hit(("center_id",), path=record.path, field="center_id", actual=center_id,
@@ -63,9 +65,6 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
     for records in ctx.centers.values():
         for record in records:
             model = record.model
-            if model.organizing_department not in ctx.departments:
-                yield hit(("organizing_department",), path=record.path, field="organizing_department",
-                          actual=model.organizing_department, expected="registry/departments.yml")
             refs = [(("application_id",), model.application_id)]
             refs += [(("history", i, "application_id"), e.application_id)
                      for i, e in enumerate(model.history) if e.application_id is not None]
