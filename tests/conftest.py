@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -16,6 +17,10 @@ REGISTRY = REPO / "registry"
 EXEMPLAR_APPLICATION = REGISTRY / "applications" / "zezhou" / "2024-zezhou-001.yml"
 EXEMPLAR_CENTER = REGISTRY / "centers" / "coalbed-methane-development.yml"
 
+# Tests judge dates against a fixed "today" (a date in Asia/Shanghai), so
+# they give the same answer on every day they run.
+TODAY = dt.date(2026, 11, 26)
+
 
 class MiniRegistry:
     """A registry in a temporary directory: the real policy and departments,
@@ -28,6 +33,7 @@ class MiniRegistry:
         (self.root / "centers").mkdir()
         shutil.copy(REGISTRY / "policy.yml", self.root / "policy.yml")
         shutil.copy(REGISTRY / "departments.yml", self.root / "departments.yml")
+        shutil.copytree(REGISTRY / "calendar", self.root / "calendar", ignore=shutil.ignore_patterns("*.md"))
         self.application = self.root / "applications" / "zezhou" / "2024-zezhou-001.yml"
         self.center = self.root / "centers" / "coalbed-methane-development.yml"
         shutil.copy(EXEMPLAR_APPLICATION, self.application)
@@ -59,13 +65,13 @@ class MiniRegistry:
 
     def validate(self, *args: str) -> "CliResult":
         """Run the real command line in a subprocess (slower: use for CLI behaviour)."""
-        return run_cli("validate", "--format", "json", *args, cwd=self.base)
+        return run_cli("validate", "--format", "json", "--today", TODAY.isoformat(), *args, cwd=self.base)
 
     def check(self) -> list:
         """Validate in-process (fast: use for rule behaviour); returns Finding objects."""
         from ticreg.validate import validate_registry
 
-        return validate_registry(self.root, self.base).findings
+        return validate_registry(self.root, self.base, today=TODAY).findings
 
     def rules(self) -> list[str]:
         return [f.rule for f in self.check()]

@@ -56,7 +56,7 @@ def test_clean_registry_exits_0(mini):
     result = run_cli("validate", cwd=mini.base)
     assert result.code == 0
     assert result.stdout == ""
-    assert result.stderr == "检查了 4 个文件：0 个错误，0 个警告。\n"
+    assert result.stderr == "检查了 8 个文件：0 个错误，0 个警告。\n"  # policy, departments, 4 calendar years, application, center
 
 
 def test_errors_exit_1(mini):

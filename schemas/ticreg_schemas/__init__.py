@@ -4,9 +4,11 @@
 """
 
 from .application import APPLICATION_MODELS, ChangeApplication, CertificationApplication, DirectCertificationApplication
+from .calendar import CalendarYear
 from .center import Center
 from .departments import Departments
 from .policy import Policy
+from .staff import Staff
 
 # file kind -> (model, JSON Schema file name)
 FILE_MODELS = {
@@ -14,10 +16,13 @@ FILE_MODELS = {
     "departments": (Departments, "departments.schema.json"),
     "application": (None, "application.schema.json"),  # chosen by its `kind`
     "center": (Center, "center.schema.json"),
+    "calendar": (CalendarYear, "calendar.schema.json"),
+    "staff": (Staff, "staff.schema.json"),
 }
 
 __all__ = [
     "APPLICATION_MODELS",
+    "CalendarYear",
     "CertificationApplication",
     "Center",
     "ChangeApplication",
@@ -25,4 +30,5 @@ __all__ = [
     "DirectCertificationApplication",
     "FILE_MODELS",
     "Policy",
+    "Staff",
 ]

@@ -8,13 +8,10 @@ another. Errors become exit codes here and only here.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
-from . import report
-from .errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, TicregError, UsageError
-from .findings import has_errors
+from . import commands as command_modules
+from .errors import EXIT_INTERNAL, TicregError, UsageError
 
 
 # argparse looks its messages up through its module-level gettext alias at
@@ -42,101 +39,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"参数错误：{message}\n{self.format_usage().strip()}")
 
 
-def _registry_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--registry",
-        metavar="DIR",
-        default="registry",
-        help="登记册目录（默认：当前目录下的 registry/）",
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ticreg", description="晋城市技术创新中心登记册工具")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     commands.required = True
-
-    validate = commands.add_parser("validate", help="校验登记册文件", description="校验整个登记册，或对照登记册校验指定文件。")
-    validate.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（默认：全部）")
-    validate.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式（默认 text）")
-    _registry_option(validate)
-
-    schema = commands.add_parser("schema", help="生成 JSON Schema", description="由数据模型生成 schemas/json/ 中的 JSON Schema。")
-    schema.add_argument("--output", metavar="DIR", default="schemas/json", help="输出目录（默认 schemas/json）")
-    schema.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新，不写入")
-    _registry_option(schema)
+    for module in command_modules.load():
+        module.register(commands)
     return parser
 
 
-def _registry_root(args) -> Path:
-    root = Path(args.registry)
-    if not root.is_dir():
-        raise UsageError(f"找不到登记册目录：{root}（请在仓库根目录运行，或用 --registry 指定）")
-    return root
-
-
-def _selected_paths(given: list[str], root: Path, cwd: Path) -> set[str]:
-    """The files named on the command line (directories expand), as findings show them."""
-    from .registry_files import display_path
-
-    base = root.resolve()
-    selected = set()
-    for name in given:
-        path = Path(name)
-        if not path.exists():
-            raise UsageError(f"文件不存在：{name}")
-        if not path.resolve().is_relative_to(base):
-            raise UsageError(f"{name} 不在登记册目录 {root} 中")
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        selected.update(display_path(p, cwd) for p in files)
-    return selected
-
-
-def _validate(args) -> int:
-    from .validate import validate_registry
-
-    root = _registry_root(args)
-    cwd = Path.cwd()
-    only = _selected_paths(args.paths, root, cwd) if args.paths else None
-    outcome = validate_registry(root, cwd, only)
-    findings = outcome.findings
-    if args.format == "json":
-        sys.stdout.write(report.as_json(findings, outcome.files))
-    elif args.format == "github":
-        sys.stdout.write(report.as_github(findings))
-        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_path:
-            with open(summary_path, "a", encoding="utf-8") as handle:
-                handle.write(report.as_markdown(findings, outcome.files))
-    else:
-        sys.stdout.write(report.as_text(findings))
-    sys.stderr.write(report.count_line(report.summary(findings, outcome.files)) + "\n")
-    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
-
-
-def _schema(args) -> int:
-    from .schema_export import check_schemas, write_schemas
-
-    root = _registry_root(args)
-    output = Path(args.output)
-    if args.check:
-        stale = check_schemas(output, root)
-        for name in stale:
-            sys.stderr.write(f"{output / name} 已过期，请运行：ticreg schema\n")
-        return EXIT_FINDINGS if stale else EXIT_OK
-    for name in write_schemas(output, root):
-        sys.stderr.write(f"已写入 {output / name}\n")
-    return EXIT_OK
-
-
-_COMMANDS = {"validate": _validate, "schema": _schema}
-
-
 def main(argv: list[str] | None = None) -> int:
+    runners = {module.NAME: module.run for module in command_modules.load()}
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return _COMMANDS[args.command](args)
+        return runners[args.command](args)
     except TicregError as exc:
         sys.stderr.write(f"ticreg：{exc}\n")
         return exc.exit_code

@@ -2,6 +2,7 @@
 
     registry/policy.yml
     registry/departments.yml
+    registry/staff.yml
     registry/applications/<department-id>/<application-id>.yml
     registry/centers/<center-id>.yml
     registry/calendar/<year>.yml         (the process engine's)
@@ -19,6 +20,7 @@ from .loader import LoadedFile, load_file
 
 POLICY = "policy.yml"
 DEPARTMENTS = "departments.yml"
+STAFF = "staff.yml"
 APPLICATIONS = "applications"
 CENTERS = "centers"
 CALENDAR = "calendar"
@@ -33,6 +35,8 @@ def kind_of(relative: PurePosixPath) -> str | None:
         return "policy"
     if parts == (DEPARTMENTS,):
         return "departments"
+    if parts == (STAFF,):
+        return "staff"
     if len(parts) == 3 and parts[0] == APPLICATIONS:
         return "application"
     if len(parts) == 2 and parts[0] == CENTERS:

@@ -16,22 +16,9 @@ from pydantic import Field, TypeAdapter
 
 from ticreg_schemas import APPLICATION_MODELS, FILE_MODELS, Policy
 
-from .errors import UsageError
-from .loader import load_file
-from .schema_check import validate_model
+from .registry_context import load_policy
 
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def _load_policy(registry: Path) -> Policy:
-    path = registry / "policy.yml"
-    loaded = load_file(path, str(path))
-    policy = None
-    if loaded.ok and loaded.data is not None:
-        policy, findings = validate_model(Policy, loaded.data, str(path), {})
-    if policy is None:
-        raise UsageError(f"{path} 无法读取或不合规，请先运行 ticreg validate")
-    return policy
 
 
 def _inject_policy_lists(node: object, policy: Policy) -> None:
@@ -56,7 +43,7 @@ def _application_schema() -> dict:
 
 def build_schemas(registry: Path) -> dict[str, str]:
     """File name -> JSON text, for every file kind."""
-    policy = _load_policy(registry)
+    policy = load_policy(registry)
     out = {}
     for kind, (model, file_name) in FILE_MODELS.items():
         schema = _application_schema() if model is None else model.model_json_schema()

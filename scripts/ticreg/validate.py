@@ -7,10 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy
+import datetime as dt
+
+from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy, Staff
+from ticreg_schemas.calendar import CalendarYear
 from ticreg_schemas.departments import Department
 
 from .findings import Finding, sort_findings
+from .process.calendar import WorkingCalendar
 from .loader import locate
 from .registry_files import Record, discover, display_path, load_record
 from .rules import load_all
@@ -34,6 +38,9 @@ class Context:
     # to a file that exists but has a schema error is not a broken reference.
     application_ids: set[str] = field(default_factory=set)
     center_ids: set[str] = field(default_factory=set)
+    # "Today" in Asia/Shanghai, passed in; None skips the checks that need it.
+    today: dt.date | None = None
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
 
 @dataclass
@@ -64,7 +71,13 @@ def _validate_application(record: Record, policy: Policy | None) -> None:
     record.findings.extend(found)
 
 
-_MODELS = {"policy": Policy, "departments": Departments, "center": Center}
+_MODELS = {
+    "policy": Policy,
+    "departments": Departments,
+    "center": Center,
+    "calendar": CalendarYear,
+    "staff": Staff,
+}
 
 
 def _check_schema(record: Record, policy: Policy | None) -> None:
@@ -91,8 +104,8 @@ def _run(rule, record: Record, hits) -> None:
         record.findings.append(rule.finding(record.path, _position(record, h), **values))
 
 
-def _build_context(policy: Policy, records: list[Record]) -> Context:
-    ctx = Context(policy, records)
+def _build_context(policy: Policy, records: list[Record], today: dt.date | None) -> Context:
+    ctx = Context(policy, records, today=today)
     for record in records:
         written_id = record.raw.get("id") if isinstance(record.raw, dict) else None
         if isinstance(written_id, str):
@@ -110,12 +123,17 @@ def _build_context(policy: Policy, records: list[Record]) -> Context:
             ctx.applications[record.model.id].append(record)
         elif record.kind == "center":
             ctx.centers[record.model.id].append(record)
+        elif record.kind == "calendar":
+            ctx.calendar.add(record.model)
     return ctx
 
 
 def _run_checks(ctx: Context, root: Path) -> list[Finding]:
     """Every registered check; per-file findings go to their record, the rest are returned."""
-    per_scope = {scope: checks_for(scope) for scope in ("raw", "application", "center", "departments")}
+    per_scope = {
+        scope: checks_for(scope)
+        for scope in ("raw", "application", "center", "departments", "staff", "calendar")
+    }
     for record in ctx.records:
         if record.raw is not None:
             for rule in per_scope["raw"]:
@@ -133,7 +151,9 @@ def _run_checks(ctx: Context, root: Path) -> list[Finding]:
     return findings
 
 
-def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Outcome:
+def validate_registry(
+    root: Path, cwd: Path, only: set[str] | None = None, *, today: dt.date | None = None
+) -> Outcome:
     """Load and check every file under ``root``; report paths relative to ``cwd``.
 
     With ``only``, the whole registry is still read (references resolve
@@ -147,13 +167,13 @@ def validate_registry(root: Path, cwd: Path, only: set[str] | None = None) -> Ou
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _validate_registry(root, cwd, only)
+        return _validate_registry(root, cwd, only, today)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _validate_registry(root: Path, cwd: Path, only: set[str] | None) -> Outcome:
+def _validate_registry(root: Path, cwd: Path, only: set[str] | None, today: dt.date | None) -> Outcome:
     shown_root = display_path(root, cwd)
     records = [load_record(path, root, shown_root) for path in discover(root)]
     policy_record = next((r for r in records if str(r.relative) == "policy.yml"), None)
@@ -169,7 +189,7 @@ def _validate_registry(root: Path, cwd: Path, only: set[str] | None) -> Outcome:
     if policy is not None:
         # Without a valid policy there are no thresholds to judge by: only
         # loader and schema findings are reported until it is fixed.
-        findings += _run_checks(_build_context(policy, records), root)
+        findings += _run_checks(_build_context(policy, records, today), root)
     elif policy_record is None:
         shown = display_path(root / "policy.yml", cwd)
         findings.append(RULES["X500"].finding(shown, (1, 1), expected=shown))

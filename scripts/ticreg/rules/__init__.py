@@ -5,11 +5,21 @@
     history.py        the shape of history events
     personal_data.py  resident ID numbers and personal mobile numbers
     cross_file.py     IDs, references and paths across the registry
+    process.py        Art. 9, 14-16: histories follow the state machine
+    certification_links.py  a certified application and its center agree
 """
 
 import importlib
 
-_MODULES = ("eligibility", "structure", "history", "personal_data", "cross_file")
+_MODULES = (
+    "eligibility",
+    "structure",
+    "history",
+    "personal_data",
+    "cross_file",
+    "process",
+    "certification_links",
+)
 
 
 def load_all() -> None:

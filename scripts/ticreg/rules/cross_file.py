@@ -5,15 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..registry_files import APPLICATIONS, CENTERS
-from .registry import Hit, define, hit, rule
+from ..registry_files import APPLICATIONS, CALENDAR, CENTERS
+from .registry import Hit, define, dotted, hit, rule
 
 _DATA = "登记册数据规范"
 
-
-def _dotted(where: tuple) -> str:
-    """('history', 0, 'application_id') -> 'history[0].application_id', as elsewhere."""
-    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in where).lstrip(".")
 
 define("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
        template="登记册缺少规则参数文件 {expected}，无法按规则检查",
@@ -70,7 +66,7 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
                      for i, e in enumerate(model.history) if e.application_id is not None]
             for where, application_id in refs:
                 if application_id not in ctx.application_ids:
-                    yield hit(where, path=record.path, field=_dotted(where),
+                    yield hit(where, path=record.path, field=dotted(where),
                               actual=application_id, expected="registry/applications/")
 
 
@@ -78,7 +74,8 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
       template="文件应位于 {expected}（依据 {field}“{actual}”）")
 def path_matches_id(ctx, root: Path) -> Iterator[Hit]:
     """申报文件须存放为 registry/applications/<组织管理部门代号>/<申报代号>.yml，中心文件须存放为
-    registry/centers/<中心代号>.yml，以便按路径分派审核、按代号链接。"""
+    registry/centers/<中心代号>.yml，节假日安排须存放为 registry/calendar/<年份>.yml，
+    以便按路径分派审核、按代号链接。"""
     for records in ctx.applications.values():
         for record in records:
             model = record.model
@@ -97,15 +94,21 @@ def path_matches_id(ctx, root: Path) -> Iterator[Hit]:
             if str(record.relative) != expected:
                 yield hit(("id",), path=record.path, field="id", actual=record.model.id,
                           expected="registry/" + expected)
+    for record in ctx.records:
+        if record.kind == "calendar" and record.model is not None:
+            expected = f"{CALENDAR}/{record.model.year}.yml"
+            if str(record.relative) != expected:
+                yield hit(("year",), path=record.path, field="year", actual=record.model.year,
+                          expected="registry/" + expected)
 
 
 @rule("X504", severity="error", article=_DATA, scope="registry", title="不认识的文件",
       template="登记册中不应有此文件（{actual}）；应为：{expected}")
 def unknown_files(ctx, root: Path) -> Iterator[Hit]:
-    """registry/ 下只能有约定位置的 .yml 文件（policy.yml、departments.yml、
+    """registry/ 下只能有约定位置的 .yml 文件（policy.yml、departments.yml、staff.yml、
     applications/<部门>/<代号>.yml、centers/<代号>.yml、calendar/<年份>.yml）和说明文件 .md。
     放错位置或扩展名写成 .yaml 的文件不会被读取，因此报错提醒。"""
-    layout = ["policy.yml", "departments.yml", "applications/<部门代号>/<申报代号>.yml",
+    layout = ["policy.yml", "departments.yml", "staff.yml", "applications/<部门代号>/<申报代号>.yml",
               "centers/<中心代号>.yml", "calendar/<年份>.yml"]
     for record in ctx.records:
         if record.kind is None:
@@ -122,3 +125,12 @@ def department_counties(model, ctx) -> Iterator[Hit]:
         if department.kind == "county" and (code is None or code not in ctx.policy.ids("counties")):
             yield hit(("departments", i, "county_code"), actual=code or "（未填写）",
                       expected=ctx.policy.labelled("counties"))
+
+
+@rule("X506", severity="error", article=_DATA, scope="staff", title="工作人员所属部门不存在",
+      template="{field} 的部门“{actual}”不在 registry/departments.yml 中：{expected}")
+def staff_departments(model, ctx) -> Iterator[Hit]:
+    """组织管理部门的工作人员只能办理本部门的申报，所属部门须是 departments.yml 中的部门代号。"""
+    for i, member in enumerate(model.staff):
+        if member.department is not None and member.department not in ctx.departments:
+            yield hit(("staff", i, "department"), actual=member.department, expected=sorted(ctx.departments))

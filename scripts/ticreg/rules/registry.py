@@ -19,7 +19,7 @@ from ..identifiers import redact_personal_numbers
 SEVERITIES = ("error", "warning")
 
 # The kinds of file (or the whole registry) a check looks at.
-SCOPES = ("file", "schema", "raw", "departments", "application", "center", "registry")
+SCOPES = ("file", "schema", "raw", "departments", "staff", "application", "center", "calendar", "registry")
 
 # Every placeholder a message template may use, and what it stands for.
 TEMPLATE_FIELDS = {
@@ -76,6 +76,11 @@ def _show(value: object) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+def dotted(where: tuple) -> str:
+    """('history', 0, 'date') -> 'history[0].date', the way every message names a field."""
+    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in where).lstrip(".")
 
 
 RULES: dict[str, Rule] = {}

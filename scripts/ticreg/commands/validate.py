@@ -1,0 +1,65 @@
+"""`ticreg validate [PATH ...]`: check the registry and report every finding."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .. import report
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..findings import has_errors
+from ..today import parse_date_argument, shanghai_today
+from ._common import add_registry_option, registry_root
+
+NAME = "validate"
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        NAME, help="校验登记册文件", description="校验整个登记册，或对照登记册校验指定文件。"
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（默认：全部）")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式（默认 text）")
+    parser.add_argument("--today", metavar="DATE", help="按此日期判断（默认：北京时间今天）")
+    add_registry_option(parser)
+
+
+def _selected_paths(given: list[str], root: Path, cwd: Path) -> set[str]:
+    """The files named on the command line (directories expand), as findings show them."""
+    from ..registry_files import display_path
+
+    base = root.resolve()
+    selected = set()
+    for name in given:
+        path = Path(name)
+        if not path.exists():
+            raise UsageError(f"文件不存在：{name}")
+        if not path.resolve().is_relative_to(base):
+            raise UsageError(f"{name} 不在登记册目录 {root} 中")
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        selected.update(display_path(p, cwd) for p in files)
+    return selected
+
+
+def run(args) -> int:
+    from ..validate import validate_registry
+
+    root = registry_root(args)
+    cwd = Path.cwd()
+    only = _selected_paths(args.paths, root, cwd) if args.paths else None
+    today = parse_date_argument(args.today, "--today") if args.today else shanghai_today()
+    outcome = validate_registry(root, cwd, only, today=today)
+    findings = outcome.findings
+    if args.format == "json":
+        sys.stdout.write(report.as_json(findings, outcome.files))
+    elif args.format == "github":
+        sys.stdout.write(report.as_github(findings))
+        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_path:
+            with open(summary_path, "a", encoding="utf-8") as handle:
+                handle.write(report.as_markdown(findings, outcome.files))
+    else:
+        sys.stdout.write(report.as_text(findings))
+    sys.stderr.write(report.count_line(report.summary(findings, outcome.files)) + "\n")
+    return EXIT_FINDINGS if has_errors(findings) else EXIT_OK

@@ -1,0 +1,63 @@
+"""Working days, from the State Council's yearly holiday arrangements kept as data.
+
+A computation that reaches a year with no file fails with a message naming
+the file to add: a year is never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ticreg_schemas.calendar import CalendarYear
+
+from ..errors import TicregError
+
+CALENDAR_DIR = "calendar"
+
+
+class MissingCalendarYear(TicregError):
+    """A date falls in a year whose holiday arrangement is not in the registry."""
+
+    exit_code = 1
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(
+            f"缺少 {year} 年的节假日安排：请按国务院办公厅当年的通知添加 registry/{CALENDAR_DIR}/{year}.yml"
+        )
+
+
+@dataclass
+class WorkingCalendar:
+    """Which days are working days, for the years it has files for."""
+
+    years: dict[int, CalendarYear] = field(default_factory=dict)
+    _days_off: set[dt.date] = field(default_factory=set)
+    _makeup: set[dt.date] = field(default_factory=set)
+
+    def add(self, year: CalendarYear) -> None:
+        self.years[year.year] = year
+        for holiday in year.holidays:
+            day = holiday.first_day
+            while day <= holiday.last_day:
+                self._days_off.add(day)
+                day += dt.timedelta(days=1)
+        self._makeup.update(m.date for m in year.makeup_working_days)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day.year not in self.years:
+            raise MissingCalendarYear(day.year)
+        if day in self._makeup:
+            return True
+        return day.weekday() < 5 and day not in self._days_off
+
+    def working_days_from(self, first: dt.date, count: int, *, include_first: bool) -> list[dt.date]:
+        """The next ``count`` working days, starting at ``first`` (or the day after)."""
+        days = []
+        day = first if include_first else first + dt.timedelta(days=1)
+        while len(days) < count:
+            if self.is_working_day(day):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days

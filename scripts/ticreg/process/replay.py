@@ -1,0 +1,46 @@
+"""Walk a history through the state machine, event by event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from .machine import Transition, application_transition, center_transition
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    event: object
+    before: str  # the state the event starts from
+    transition: Transition | None  # None: not a legal move from `before`
+
+    @property
+    def after(self) -> str:
+        if self.transition is None or self.transition.target == "=":
+            return self.before
+        return self.transition.target
+
+
+def replay_application(application, start: str = "new") -> Iterator[Step]:
+    """Illegal events are reported and skipped: the state stays where it was."""
+    state = start
+    for i, event in enumerate(application.history):
+        step = Step(i, event, state, application_transition(state, event, application.kind))
+        yield step
+        state = step.after
+
+
+def replay_center(center, start: str = "new") -> Iterator[Step]:
+    state = start
+    for i, event in enumerate(center.history):
+        step = Step(i, event, state, center_transition(state, event))
+        yield step
+        state = step.after
+
+
+def final_state(steps) -> str:
+    state = "new"
+    for step in steps:
+        state = step.after
+    return state

@@ -1,0 +1,40 @@
+"""Load the registry-wide settings a command needs on its own: the policy and the calendar.
+
+Commands other than ``validate`` use these; a broken file stops them with a
+pointer to ``ticreg validate``, which reports what is wrong and where.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ticreg_schemas import CalendarYear, Policy
+
+from .errors import TicregError
+from .loader import load_file
+from .process.calendar import CALENDAR_DIR, WorkingCalendar
+from .schema_check import validate_model
+
+
+class BrokenRegistryFile(TicregError):
+    exit_code = 1
+
+
+def _load(path: Path, model):
+    loaded = load_file(path, str(path))
+    if loaded.ok and loaded.data is not None:
+        value, _ = validate_model(model, loaded.data, str(path), {})
+        if value is not None:
+            return value
+    raise BrokenRegistryFile(f"{path} 无法读取或不合规，请先运行 ticreg validate 查看问题")
+
+
+def load_policy(registry: Path) -> Policy:
+    return _load(registry / "policy.yml", Policy)
+
+
+def load_calendar(registry: Path) -> WorkingCalendar:
+    calendar = WorkingCalendar()
+    for path in sorted((registry / CALENDAR_DIR).glob("*.yml")):
+        calendar.add(_load(path, CalendarYear))
+    return calendar

@@ -1,0 +1,130 @@
+"""A certified application and its center file, a change and its center, agree."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..process.replay import final_state, replay_application
+from .registry import Hit, dotted, hit, rule
+
+
+def _center_name_at_certification(center) -> str:
+    """The name before the first rename, or the current name."""
+    for event in center.history:
+        if event.event == "changed" and event.former_name is not None:
+            return event.former_name
+    return center.name
+
+
+def _certification_of(application):
+    """The certified event of a certified application, else None."""
+    steps = list(replay_application(application))
+    if final_state(steps) != "certified":
+        return None
+    return next(s for s in reversed(steps) if s.event.event == "certified")
+
+
+@rule("F808", severity="error", article="第九条", scope="registry", title="认定申报与中心档案不一致",
+      template="{field} 为“{actual}”，与认定申报 {other} 中的“{expected}”不一致")
+def certified_application_matches_center(ctx, root) -> Iterator[Hit]:
+    """每个已认定的申报恰好对应一个中心文件，二者一致：中心的认定申报代号、认定日期与文号、
+    类别、牵头单位名称与统一社会信用代码，以及认定时的名称（更名前的名称）都与申报相同；
+    每个中心文件都须有一个已认定的申报。"""
+    claimed: dict[str, list] = {}
+    for records in ctx.centers.values():
+        for center_record in records:
+            claimed.setdefault(center_record.model.application_id, []).append(center_record)
+
+    for records in ctx.applications.values():
+        for record in records:
+            app = record.model
+            if app.kind == "change":
+                continue
+            step = _certification_of(app)
+            centers = claimed.get(app.id, [])
+            if step is None:
+                for center_record in centers:
+                    yield hit(("application_id",), path=center_record.path, field="application_id",
+                              actual=app.id, expected="已认定（history 以 certified 结束）", other=record.path)
+                continue
+            event = step.event
+            for center_record in centers:
+                # A center_id naming no file at all is X502's finding, not a disagreement.
+                if center_record.model.id != event.center_id and event.center_id in ctx.center_ids:
+                    yield hit(("application_id",), path=center_record.path, field="application_id",
+                              actual=app.id, expected=f"认定的中心为 {event.center_id}", other=record.path)
+            target = next((c for c in centers if c.model.id == event.center_id), None)
+            if target is None:
+                continue  # X502 reports a center_id that resolves to nothing
+            center = target.model
+            certified = next((i for i, e in enumerate(center.history) if e.event == "certified"), None)
+            pairs = [
+                (("category",), center.category, app.category),
+                (("lead_unit", "name"), center.lead_unit.name, app.lead_unit.name),
+                (("lead_unit", "uscc"), center.lead_unit.uscc, app.lead_unit.uscc),
+                (("name",), _center_name_at_certification(center), app.proposed_name),
+            ]
+            if certified is not None:
+                c_event = center.history[certified]
+                pairs += [
+                    (("history", certified, "date"), c_event.date.isoformat(), event.date.isoformat()),
+                    (("history", certified, "document_number"), c_event.document_number, event.document_number),
+                    (("history", certified, "application_id"), c_event.application_id, app.id),
+                ]
+            for where, actual, expected in pairs:
+                # A missing value is H701's finding; an unknown id is X502's.
+                if actual is None or where[-1] == "application_id" and actual not in ctx.application_ids:
+                    continue
+                if actual != expected:
+                    yield hit(where, path=target.path, field=dotted(where), actual=actual,
+                              expected=expected, other=record.path)
+
+    for application_id, centers in claimed.items():
+        found = ctx.applications.get(application_id, [])
+        if not found and application_id in ctx.application_ids:
+            continue  # the application exists but fails its schema: reported there
+        for center_record in centers:
+            if found and found[0].model.kind == "change":
+                yield hit(("application_id",), path=center_record.path, field="application_id",
+                          actual=application_id, expected="认定申报（certification 或 direct-certification）",
+                          other=found[0].path)
+
+
+@rule("F809", severity="error", article="第十五条", scope="registry", title="变更批准与中心记录不一致",
+      template="{field}：{actual}，与变更申请 {other} 不一致：{expected}")
+def change_matches_center(ctx, root) -> Iterator[Hit]:
+    """第十五条变更经市科技局批准后，中心档案须有对应的 changed 记录：application_id 指向该变更申请，
+    文号相同，更名的新名称与申请一致，且中心现名称为最后一次更名后的名称。中心档案中的每条变更记录
+    也都须对应一个已批准的变更申请。"""
+    for records in ctx.centers.values():
+        for center_record in records:
+            center = center_record.model
+            renamed = [e.new_name for e in center.history if e.event == "changed" and e.new_name]
+            if renamed and center.name != renamed[-1]:
+                yield hit(("name",), path=center_record.path, field="name", actual=center.name,
+                          expected=f"现名称应为最后一次更名后的“{renamed[-1]}”", other="（中心档案）")
+            for i, event in enumerate(center.history):
+                if event.event != "changed" or event.application_id is None:
+                    continue
+                found = ctx.applications.get(event.application_id, [])
+                if not found:
+                    continue  # X502 (missing) or the application's own schema findings
+                app = found[0].model
+                where = ("history", i, "application_id")
+                if app.kind != "change" or final_state(replay_application(app)) != "change-approved":
+                    yield hit(where, path=center_record.path, field=dotted(where), actual=app.id,
+                              expected="应为已批准（change-approved）的变更申请", other=found[0].path)
+                    continue
+                approval = next(e for e in reversed(app.history) if e.event == "change-approved")
+                if event.document_number != approval.document_number:
+                    where = ("history", i, "document_number")
+                    yield hit(where, path=center_record.path, field=dotted(where),
+                              actual=event.document_number, expected=f"文号应为“{approval.document_number}”",
+                              other=found[0].path)
+                wanted = app.requested_change.new_name
+                if wanted is not None and event.new_name != wanted:
+                    where = ("history", i, "new_name")
+                    yield hit(where, path=center_record.path, field=dotted(where),
+                              actual=event.new_name or "（未填写）", expected=f"新名称应为“{wanted}”",
+                              other=found[0].path)
+
