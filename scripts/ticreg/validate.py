@@ -41,6 +41,9 @@ class Context:
     # "Today" in Asia/Shanghai, passed in; None skips the checks that need it.
     today: dt.date | None = None
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    # Values several checks derive from one model (a replayed history, say),
+    # computed once per run; keyed by id(model), stable while records live.
+    derived: dict = field(default_factory=dict)
 
 
 @dataclass

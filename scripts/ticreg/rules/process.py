@@ -27,8 +27,13 @@ from .registry import Hit, hit, rule
 _9 = "第九条"
 
 
-def _steps(model):
-    return list(replay_center(model) if isinstance(model, Center) else replay_application(model))
+def _steps(model, ctx) -> list:
+    """The replayed history, shared by every check of this module."""
+    key = ("steps", id(model))
+    if key not in ctx.derived:
+        replay = replay_center(model) if isinstance(model, Center) else replay_application(model)
+        ctx.derived[key] = list(replay)
+    return ctx.derived[key]
 
 
 def _label(model, event_name: str) -> str:
@@ -46,7 +51,7 @@ def legal_order(model, ctx) -> Iterator[Hit]:
     办结前撤回。中心认定后按第十四条评估（保留、整改、撤销），撤销后不再有其他事件。
     完整的状态表见“办理流程”图。"""
     is_center = isinstance(model, Center)
-    for step in _steps(model):
+    for step in _steps(model, ctx):
         if step.transition is not None:
             continue
         event = step.event
@@ -89,7 +94,7 @@ def no_future_events(model, ctx) -> Iterator[Hit]:
 def _windows(model, ctx):
     """(publicity step, certification step) pairs of an application."""
     published = None
-    for step in _steps(model):
+    for step in _steps(model, ctx):
         if step.event.event == "publicity-started" and step.transition is not None:
             published = step
         elif step.event.event == "certified" and published is not None:
@@ -121,7 +126,7 @@ def certified_after_publicity(model, ctx) -> Iterator[Hit]:
 def calendar_year_present(model, ctx) -> Iterator[Hit]:
     """计算公示期需要当年的节假日安排（registry/calendar/<年份>.yml）。登记册不猜测任何一年的
     安排：缺少时报错，请按国务院办公厅当年的通知添加该文件。"""
-    for step in _steps(model):
+    for step in _steps(model, ctx):
         if step.event.event == "publicity-started" and step.transition is not None:
             try:
                 publicity_window(step.event.date, ctx.policy.publicity, ctx.calendar)
@@ -135,7 +140,7 @@ def calendar_year_present(model, ctx) -> Iterator[Hit]:
 def rejection_stage(model, ctx) -> Iterator[Hit]:
     """不予通过（rejected）须写明在哪个审核环节作出：它必须是当时正待进行的环节，例如组织管理部门
     审核通过后、市科技局复核之前，只能是 bureau-recheck（市科技局复核）。"""
-    for step in _steps(model):
+    for step in _steps(model, ctx):
         if step.event.event == "rejected" and step.transition is None and step.event.stage is not None:
             stage = expected_stage(step.before, model.kind)
             if stage is not None:
@@ -148,7 +153,7 @@ def rejection_stage(model, ctx) -> Iterator[Hit]:
 def no_certification_over_objection(model, ctx) -> Iterator[Hit]:
     """公示期内有异议的，须先作出处理：异议成立（objection-upheld）则不予认定，异议不成立
     （objection-dismissed）则继续公示程序。异议未处理前不能认定。"""
-    for step in _steps(model):
+    for step in _steps(model, ctx):
         if step.event.event == "certified" and step.before == "objection-pending":
             yield hit(("history", step.index, "event"),
                       expected=["objection-dismissed（异议不成立）", "objection-upheld（异议成立）"])
