@@ -7,6 +7,7 @@ before 08:00 in Jincheng the date is still yesterday.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
@@ -20,9 +21,13 @@ def shanghai_today(now: dt.datetime | None = None) -> dt.date:
     return moment.astimezone(TIMEZONE).date()
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date_argument(text: str, option: str) -> dt.date:
+    # Only YYYY-MM-DD: fromisoformat would also take week dates (2026-W38-5).
     try:
-        if len(text) != 10:
+        if not _ISO_DATE.fullmatch(text):
             raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:

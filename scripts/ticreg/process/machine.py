@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ticreg_schemas.events import EVALUATION_OUTCOMES
+
 CERTIFICATION = "certification"
 DIRECT = "direct-certification"
 CHANGE = "change"
@@ -160,7 +162,7 @@ def mermaid(transitions: tuple[Transition, ...], states: dict[str, str], labels:
     for t in transitions:
         label = labels.get(t.event, t.event)
         if t.outcome:
-            label += f"（{t.outcome}）"
+            label += f"（{EVALUATION_OUTCOMES.get(t.outcome, t.outcome)}）"
         if t.kinds != ALL_KINDS and len(t.kinds) == 1:
             label += "·直接认定" if DIRECT in t.kinds else ("·变更" if CHANGE in t.kinds else "")
         for source in sorted(t.sources):

@@ -73,7 +73,9 @@ def certified_application_matches_center(ctx, root) -> Iterator[Hit]:
                 ]
             for where, actual, expected in pairs:
                 # A missing value is H701's finding; an unknown id is X502's.
-                if actual is None or where[-1] == "application_id" and actual not in ctx.application_ids:
+                if actual is None or expected is None:
+                    continue
+                if where[-1] == "application_id" and actual not in ctx.application_ids:
                     continue
                 if actual != expected:
                     yield hit(where, path=target.path, field=dotted(where), actual=actual,
@@ -96,6 +98,25 @@ def change_matches_center(ctx, root) -> Iterator[Hit]:
     """第十五条变更经市科技局批准后，中心档案须有对应的 changed 记录：application_id 指向该变更申请，
     文号相同，更名的新名称与申请一致，且中心现名称为最后一次更名后的名称。中心档案中的每条变更记录
     也都须对应一个已批准的变更申请。"""
+    recorded = {
+        (c.model.id, e.application_id)
+        for records in ctx.centers.values()
+        for c in records
+        for e in c.model.history
+        if e.event == "changed"
+    }
+    for records in ctx.applications.values():
+        for record in records:
+            app = record.model
+            if app.kind != "change" or app.center_id not in ctx.centers:
+                continue
+            if (app.center_id, app.id) in recorded:
+                continue
+            if final_state(replay_application(app)) == "change-approved":
+                center_record = ctx.centers[app.center_id][0]
+                yield hit(("history",), path=center_record.path, field="history",
+                          actual="没有对应的 changed 记录", expected=f"应追加 application_id 为 {app.id} 的 changed 记录",
+                          other=record.path)
     for records in ctx.centers.values():
         for center_record in records:
             center = center_record.model
