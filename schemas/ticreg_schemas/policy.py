@@ -116,6 +116,10 @@ class Publicity(RegistryModel):
     certifiable_days_after_end: Annotated[int, Field(ge=0)] = F(
         "期满后可认定的天数", "公示截止日之后第几天起可下达认定文件。"
     )
+    decision_reminder_days: Annotated[int, Field(ge=0)] = F(
+        "认定提醒天数",
+        "可以认定之后多少天内仍未认定列为“到期”，超过列为“已逾期”（办理提醒，不是办法规定的期限）。",
+    )
 
 
 class Evaluation(RegistryModel):

@@ -48,7 +48,7 @@ def run(args) -> int:
     root = registry_root(args)
     cwd = Path.cwd()
     only = _selected_paths(args.paths, root, cwd) if args.paths else None
-    today = parse_date_argument(args.today, "--today") if args.today else shanghai_today()
+    today = parse_date_argument(args.today, "--today") if args.today is not None else shanghai_today()
     outcome = validate_registry(root, cwd, only, today=today)
     findings = outcome.findings
     if args.format == "json":
