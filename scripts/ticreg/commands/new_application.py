@@ -1,0 +1,54 @@
+"""`ticreg new-application`: start an application file from its commented template."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_OK
+from ..today import shanghai_today
+from ._common import add_registry_option, registry_root
+
+NAME = "new-application"
+
+
+def register(commands) -> None:
+    from ..record import TEMPLATES
+
+    parser = commands.add_parser(
+        NAME,
+        help="由模板新建申报文件",
+        description=(
+            "把 templates/ 中对应的带注释模板写为 registry/applications/<部门>/<申报代号>.yml，"
+            "填好申报代号、组织管理部门和今天的 submitted 记录。"
+        ),
+    )
+    parser.add_argument("--department", metavar="ID", required=True, help="组织管理部门代号（departments.yml 中）")
+    parser.add_argument("--id", metavar="ID", required=True, help="申报代号，如 2026-zezhou-002（小写字母、数字和连字符）")
+    parser.add_argument("--kind", choices=tuple(TEMPLATES), default="certification",
+                        help="certification 一般程序认定（默认）、direct-certification 直接认定、change 重大事项变更")
+    add_registry_option(parser)
+
+
+def run(args) -> int:
+    from ..record import KIND_LABELS, new_application
+
+    root = registry_root(args)
+    today = shanghai_today()  # read once, here, and passed down
+    created = new_application(root, Path.cwd(), args.department, args.id, args.kind, today=today)
+    lines = [
+        (
+            f"已创建 {created.path}（{KIND_LABELS[created.kind]}，来自模板）：申报代号、组织管理部门已填写，"
+            f"history 中只有今天（{today.isoformat()}）的 submitted 单位申报。"
+        ),
+        "接下来：",
+        "  1. 逐项替换文件中的示例值（均为虚构），按各字段上方的注释填写：" + "、".join(created.fill_in) + "；",
+    ]
+    if created.center_id_placeholder is not None:
+        lines.append(f"     center_id 现为示例值“{created.center_id_placeholder}”，须改为 registry/centers/ 中要变更的中心代号；")
+    lines += [
+        "  2. 不需要的可选项按注释删除；history 只追加，后续事件由审核部门用 ticreg record 记录；",
+        f"  3. 运行 ticreg validate {created.path} 检查，无错误后提交。",
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK

@@ -1,0 +1,89 @@
+"""`ticreg record EVENT ID`: append one event to an application's or a center's history."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ticreg_schemas.events import (
+    APPLICATION_EVENTS,
+    CENTER_EVENTS,
+    EVALUATION_OUTCOMES,
+    REVIEW_STAGES,
+)
+
+from ..errors import EXIT_OK
+from ..today import parse_date_argument, shanghai_today
+from ._common import add_registry_option, registry_root
+
+NAME = "record"
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        NAME,
+        help="追加一条办理记录",
+        description=(
+            "按办理流程检查后，在申报或中心文件的 history 末尾追加一条事件，其余内容（注释、空行、键序、引号、"
+            "写法）一字不改。不合流程的事件不写入，提示与 ticreg validate 相同。"
+        ),
+    )
+    parser.add_argument(
+        "event",
+        metavar="EVENT",
+        help="事件。申报：" + "、".join(APPLICATION_EVENTS) + "；中心：" + "、".join(CENTER_EVENTS),
+    )
+    parser.add_argument("id", metavar="ID", help="申报代号或中心代号（据此找到文件）")
+    parser.add_argument("--date", metavar="DATE", help="事件日期 YYYY-MM-DD（默认：北京时间今天）")
+    parser.add_argument("--ref", metavar="DOCUMENT-NUMBER", help="文号（document_number）")
+    parser.add_argument("--center", metavar="ID", help="认定的中心代号（申报的 certified：center_id）")
+    parser.add_argument("--application", metavar="ID", help="申报代号（中心的 certified、changed：application_id）")
+    parser.add_argument("--stage", choices=tuple(REVIEW_STAGES), metavar="STAGE",
+                        help="未予通过的审核环节（rejected：stage）：" + "、".join(REVIEW_STAGES))
+    parser.add_argument("--reason", metavar="TEXT", help="理由（rejected、withdrawn、revoked：reason）")
+    parser.add_argument("--outcome", choices=tuple(EVALUATION_OUTCOMES),
+                        help="评估结论（evaluated：outcome）：retain 保留、rectify 整改、revoke 撤销")
+    parser.add_argument("--excellent", action="store_true", help="评估为运行良好、成绩突出（evaluated：excellent: true）")
+    parser.add_argument("--deadline", metavar="DATE", help="整改期限（evaluated rectify：rectification_deadline）")
+    parser.add_argument("--evaluator", metavar="TEXT", help="第三方评估机构（evaluated：evaluator）")
+    parser.add_argument("--new-name", metavar="TEXT",
+                        help="更名后的名称（中心的 changed：new_name；原名称自动记为 former_name，并改写 name）")
+    parser.add_argument("--note", metavar="TEXT", help="备注（任何事件：note）")
+    add_registry_option(parser)
+
+
+def run(args) -> int:
+    from ..process.machine import ROLES
+    from ..record import record_event
+
+    root = registry_root(args)
+    today = shanghai_today()  # read once, here, and passed down
+    fields = {
+        "date": parse_date_argument(args.date, "--date") if args.date else today,
+        "document_number": args.ref,
+        "center_id": args.center,
+        "application_id": args.application,
+        "stage": args.stage,
+        "reason": args.reason,
+        "outcome": args.outcome,
+        "excellent": True if args.excellent else None,
+        "rectification_deadline": parse_date_argument(args.deadline, "--deadline") if args.deadline else None,
+        "evaluator": args.evaluator,
+        "new_name": args.new_name,
+        "note": args.note,
+    }
+    result = record_event(root, Path.cwd(), args.id, args.event, fields, today=today)
+    lines = [
+        (
+            f"已记录：{result.path} 的 history[{result.index}] {result.event['date'].isoformat()} "
+            f"{result.event['event']}（{result.label}）。当前状态：{result.state_label}（{result.state}）。"
+        )
+    ]
+    if result.roles:
+        lines.append("按办理流程，此事件由" + "或".join(ROLES[r] for r in result.roles) + "记录。")
+    lines += result.notes
+    for finding in result.warnings:
+        lines.append(f"提示：{finding.path}:{finding.line}:{finding.column}: {finding.rule} {finding.message}")
+    lines.append("提交前可运行 ticreg validate 检查整个登记册。")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_OK
