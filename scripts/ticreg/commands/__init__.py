@@ -10,6 +10,11 @@ COMMANDS = (
     "schema",
     "publicity_window",
     "state_diagram",
+    "deadlines",
+    "record",
+    "new_application",
+    "check_changes",
+    "codeowners",
 )
 
 

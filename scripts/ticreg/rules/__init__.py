@@ -7,6 +7,7 @@
     cross_file.py     IDs, references and paths across the registry
     process.py        Art. 9, 14-16: histories follow the state machine
     certification_links.py  a certified application and its center agree
+    changes.py        what a pull request changes (ticreg check-changes): G901-G914
 """
 
 import importlib
@@ -19,6 +20,7 @@ _MODULES = (
     "cross_file",
     "process",
     "certification_links",
+    "changes",
 )
 
 

@@ -19,7 +19,8 @@ from ..identifiers import redact_personal_numbers
 SEVERITIES = ("error", "warning")
 
 # The kinds of file (or the whole registry) a check looks at.
-SCOPES = ("file", "schema", "raw", "departments", "staff", "application", "center", "calendar", "registry")
+SCOPES = ("file", "schema", "raw", "departments", "staff", "application", "center", "calendar", "registry",
+          "changes")  # changes: what a pull request changes (ticreg check-changes)
 
 # Every placeholder a message template may use, and what it stands for.
 TEMPLATE_FIELDS = {

@@ -1,0 +1,521 @@
+"""`ticreg check-changes`: judge what changes between two git trees.
+
+The base is the tree a pull request goes into, the head is the pull request
+(or the working tree). Git lists the changed paths; only the changed
+application and center files are read, at both versions, plus the few
+registry-wide files a rule needs. The cost therefore grows with the change,
+not with the registry (see benchmarks/bench_check_changes.py).
+
+Which version of each registry-wide file is used:
+
+* ``staff.yml`` at the BASE only: the role of ``--actor`` is the one in force
+  before the change, so a pull request cannot grant itself a role.
+* ``policy.yml`` at the BASE: the publicity length and start rule in force
+  when the events are recorded (the head's only when the base has none that
+  can be read, e.g. the change that creates the registry).
+* the calendar (``calendar/<year>.yml``): each year as it is at the BASE, so a
+  change cannot move a holiday to shorten a publicity window it is judged by;
+  a year that only the head has (added by this change, as happens when the
+  State Council publishes a new year) is taken from the head.
+* ``departments.yml`` is not read: an application's department is the folder
+  it sits in (``ticreg validate`` ties that folder to ``organizing_department``
+  and to departments.yml, rule X503), and a county reviewer's department comes
+  from staff.yml.
+
+Each file is parsed with the one safe loader and its history entries with the
+event models of ``ticreg_schemas``; the rules themselves are in
+``ticreg.rules.changes`` (G901-G914).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ValidationError
+
+from ticreg_schemas import APPLICATION_MODELS, CalendarYear, Policy, Staff
+from ticreg_schemas.application import ApplicationEvent
+from ticreg_schemas.center import CenterEvent
+
+from .errors import TicregError, UsageError
+from .findings import Finding, sort_findings
+from .git_trees import Blob, Repository, relative_to_top
+from .loader import MAX_FILE_BYTES, LoadedFile, load_bytes, locate
+from .process.calendar import CALENDAR_DIR, MissingCalendarYear, WorkingCalendar
+from .process.machine import ROLES, Transition, application_transition, center_transition
+from .process.publicity import PublicityWindow, publicity_window
+from .registry_files import POLICY, STAFF, kind_of
+from .rules.changes import protected_paths  # importing it registers G901-G914
+from .rules.registry import RULES, Hit, checks_for
+from .schema_check import errors_to_findings, validate_model
+
+# Only the change rules (and the loader and schema rules every module
+# registers) are needed here; the per-record rule modules are not imported.
+
+RECORD_KINDS = ("application", "center")
+_EVENT_MODELS: dict[str, type[BaseModel]] = {"application": ApplicationEvent, "center": CenterEvent}
+
+
+class StaffUnavailable(TicregError):
+    """--actor was given but the base has no staff.yml that can be read."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Actor:
+    login: str
+    role: str  # applicant, department, bureau or admin
+    department: str | None
+    listed: bool  # in staff.yml at the base
+
+    def describe(self) -> str:
+        if not self.listed:
+            return f"{self.login}（未列入基准版本的 staff.yml，视为{ROLES['applicant']}）"
+        where = f"，{self.department}" if self.department else ""
+        return f"{self.login}（{ROLES[self.role]}{where}）"
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A base history entry that is not the same at the same place in the head."""
+
+    index: int
+    where: tuple  # the first differing node in the head
+    head: str
+    base: str
+
+
+@dataclass
+class Added:
+    """One history entry appended by the change, and where it leaves the record."""
+
+    index: int
+    where: tuple
+    event: BaseModel | None  # None: the entry does not fit the event model
+    problem: str | None
+    before: str | None  # the state it is recorded in; None: unknown (see HistoryDiff)
+    transition: Transition | None
+    previous_date: dt.date | None  # the latest date recorded before it
+    window: PublicityWindow | None = None  # for a certification: the publicity it follows
+    window_problem: tuple[str, str] | None = None  # (why the window is unknown, what to do)
+
+
+@dataclass
+class HistoryDiff:
+    record: str  # "application" or "center"
+    app_kind: str | None  # certification, direct-certification or change
+    rewritten: list[Rewrite]
+    removed: list[str]  # base entries missing at the end of the head's history
+    base_state: str | None  # None when the base history cannot be read or the kind is unknown
+    added: list[Added]
+
+    @property
+    def prefix_intact(self) -> bool:
+        return not self.rewritten and not self.removed
+
+
+@dataclass
+class Change:
+    """One changed path and, for application and center files, both versions."""
+
+    path: str  # relative to the repository's top folder
+    shown: str  # as findings show it (relative to the working directory)
+    status: str  # A, M or D
+    kind: str | None  # registry file kind; None outside the registry
+    department: str | None = None  # an application's department folder
+    base: LoadedFile | None = None
+    head: LoadedFile | None = None
+    history: HistoryDiff | None = None
+    renamed_to: "Change | None" = None
+    first_difference: tuple | None = None
+    profile_difference: tuple | None = None  # first changed field outside `history`
+    profile_base_value: str | None = None
+
+    @property
+    def base_raw(self):
+        return self.base.data if self.base is not None else None
+
+    @property
+    def head_raw(self):
+        return self.head.data if self.head is not None else None
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    files: int
+
+
+class _WindowUnknown(Exception):
+    def __init__(self, problem: str, remedy: str):
+        super().__init__(problem)
+        self.problem, self.remedy = problem, remedy
+
+
+@dataclass
+class Context:
+    """What the rules consult besides the change they look at."""
+
+    repo: Repository
+    base: str
+    head: str | None
+    prefix: str  # the registry folder relative to the repository top: "" or ending in "/"
+    actor: Actor | None
+    changes: dict[str, Change]
+    protected: tuple[tuple[str, str], ...] = ()
+    _policy: Policy | None = None
+    _calendar: WorkingCalendar | None = None
+    _windows: dict[dt.date, PublicityWindow | _WindowUnknown] = field(default_factory=dict)
+
+    def head_blob(self, path: str) -> Blob | None:
+        if self.head is None:
+            return self.repo.working_file(path)
+        return self.repo.blobs(self.head, [path]).get(path)
+
+    def policy(self) -> Policy:
+        """policy.yml at the base; the head's only when the base has none that can be read."""
+        if self._policy is None:
+            path = self.prefix + POLICY
+            candidates = [self.repo.blobs(self.base, [path]).get(path)]
+            if path in self.changes:
+                candidates.append(self.head_blob(path))
+            for blob in candidates:
+                model = _parse_model(blob, path, Policy)
+                if model is not None:
+                    self._policy = model
+                    break
+            else:
+                raise _WindowUnknown("基准版本中没有可用的 policy.yml", f"先修正 {path}（运行 ticreg validate 查看问题）")
+        return self._policy
+
+    def calendar(self) -> WorkingCalendar:
+        """Each year as at the base; years only the head has, from the head."""
+        if self._calendar is None:
+            calendar = WorkingCalendar()
+            folder = self.prefix + CALENDAR_DIR
+            for path, blob in sorted(self.repo.folder(self.base, folder).items()):
+                year = _parse_model(blob, path, CalendarYear) if path.endswith(".yml") else None
+                if year is not None and year.year not in calendar.years:
+                    calendar.add(year)
+            for change in self.changes.values():
+                if change.kind == "calendar" and change.status != "D":
+                    year = _parse_model(self.head_blob(change.path), change.path, CalendarYear)
+                    if year is not None and year.year not in calendar.years:
+                        calendar.add(year)
+            self._calendar = calendar
+        return self._calendar
+
+    def window(self, published: dt.date) -> PublicityWindow:
+        if published not in self._windows:
+            try:
+                self._windows[published] = publicity_window(published, self.policy().publicity, self.calendar())
+            except MissingCalendarYear as missing:
+                self._windows[published] = _WindowUnknown(
+                    f"缺少 {missing.year} 年的节假日安排",
+                    f"按国务院办公厅当年的通知添加 {self.prefix}{CALENDAR_DIR}/{missing.year}.yml",
+                )
+            except _WindowUnknown as unknown:
+                self._windows[published] = unknown
+        result = self._windows[published]
+        if isinstance(result, _WindowUnknown):
+            raise result
+        return result
+
+
+def _parse_model(blob: Blob | None, path: str, model: type[BaseModel]):
+    if blob is None or blob.data is None:
+        return None
+    loaded = load_bytes(blob.data, path)
+    if not loaded.ok or loaded.data is None:
+        return None
+    value, _ = validate_model(model, loaded.data, path, {})
+    return value
+
+
+def _load(blob: Blob | None, shown: str) -> LoadedFile | None:
+    if blob is None:
+        return None
+    if blob.data is None:
+        result = LoadedFile(shown)
+        result.findings.append(RULES["L102"].finding(shown, (1, 1), actual=blob.size, expected=MAX_FILE_BYTES))
+        return result
+    return load_bytes(blob.data, shown)
+
+
+# ---------------------------------------------------------------------------
+# Comparing values
+# ---------------------------------------------------------------------------
+
+
+def plain(value):
+    """Loaded data as plain values; a key whose value is empty counts as absent."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def first_difference(base, head, where: tuple = (), skip: frozenset = frozenset()) -> tuple | None:
+    """Where in ``head`` the first difference from ``base`` is (None: equal as values)."""
+    if isinstance(base, dict) and isinstance(head, dict):
+        for key, value in head.items():
+            if key not in skip and plain(base.get(key)) != plain(value):
+                return first_difference(base.get(key), value, (*where, key))
+        for key, value in base.items():
+            if key not in skip and key not in head and value is not None:
+                return where  # a field removed: the mapping that lacks it
+        return None
+    if isinstance(base, list) and isinstance(head, list):
+        for i, (b, h) in enumerate(zip(base, head)):
+            if plain(b) != plain(h):
+                return first_difference(b, h, (*where, i))
+        if len(head) > len(base):
+            return (*where, len(base))
+        return where if len(head) < len(base) else None
+    return None if plain(base) == plain(head) else where
+
+
+def _value_at(data, where: tuple):
+    for step in where:
+        if isinstance(data, dict) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
+
+
+def _short(value, limit: int = 60) -> str:
+    text = _inline(plain(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _inline(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_inline(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    return "（空）" if value is None else str(value)
+
+
+def _items(raw) -> list:
+    history = raw.get("history") if isinstance(raw, dict) else None
+    return history if isinstance(history, list) else []
+
+
+def _parse_event(model: type[BaseModel], item, shown: str) -> tuple[BaseModel | None, str | None]:
+    try:
+        return model.model_validate(item, context={}), None
+    except ValidationError as exc:
+        findings = errors_to_findings(model, exc, item, shown)
+        if not findings:
+            return None, "格式不符"
+        message = findings[0].message
+        suffix = f"（{findings[0].article}）"
+        return None, message[: -len(suffix)] if message.endswith(suffix) else message
+
+
+# ---------------------------------------------------------------------------
+# One changed record: what the change does to its history
+# ---------------------------------------------------------------------------
+
+
+def _application_kind(change: Change) -> str | None:
+    for raw in (change.head_raw, change.base_raw):
+        kind = raw.get("kind") if isinstance(raw, dict) else None
+        if isinstance(kind, str) and kind in APPLICATION_MODELS:
+            return kind
+    return None
+
+
+def _analyse_history(change: Change, ctx: Context) -> HistoryDiff:
+    record = change.kind
+    model = _EVENT_MODELS[record]
+    app_kind = _application_kind(change) if record == "application" else None
+    known_kind = record == "center" or app_kind is not None
+
+    def transition(state: str, event) -> Transition | None:
+        if record == "center":
+            return center_transition(state, event)
+        return application_transition(state, event, app_kind)
+
+    def after(state: str, t: Transition) -> str:
+        return state if t.target == "=" else t.target
+
+    base_items = _items(change.base_raw) if change.base_raw is not None else []
+    head_items = _items(change.head_raw)
+
+    rewritten = []
+    for i in range(min(len(base_items), len(head_items))):
+        if plain(base_items[i]) != plain(head_items[i]):
+            where = first_difference(base_items[i], head_items[i], ("history", i)) or ("history", i)
+            rewritten.append(Rewrite(i, where, _short(head_items[i]), _short(base_items[i])))
+    removed = [_short(item) for item in base_items[len(head_items):]]
+
+    # The state at the base, replayed through the same table as F801: an
+    # illegal base event is skipped, as validate's replay does.
+    state: str | None = "new" if known_kind else None
+    latest: dt.date | None = None
+    published: dt.date | None = None
+    for item in base_items:
+        event, _ = _parse_event(model, item, change.shown)
+        if event is None:
+            state = None  # the base itself is unreadable here: its state is unknown
+            continue
+        latest = event.date if latest is None else max(latest, event.date)
+        if state is not None:
+            t = transition(state, event)
+            if t is not None:
+                if event.event == "publicity-started":
+                    published = event.date
+                state = after(state, t)
+    base_state = state
+
+    added: list[Added] = []
+    if not rewritten and not removed:
+        for index in range(len(base_items), len(head_items)):
+            item = head_items[index]
+            event, problem = _parse_event(model, item, change.shown)
+            entry = Added(index, ("history", index), event, problem, state, None, latest)
+            added.append(entry)
+            if event is None:
+                state = None  # what follows an unreadable entry cannot be placed
+                continue
+            if state is not None:
+                entry.transition = transition(state, event)
+                if entry.transition is not None:
+                    if record == "application" and event.event == "certified" and published is not None:
+                        try:
+                            entry.window = ctx.window(published)
+                        except _WindowUnknown as unknown:
+                            entry.window_problem = (unknown.problem, unknown.remedy)
+                    if event.event == "publicity-started":
+                        published = event.date
+                    state = after(state, entry.transition)
+            latest = event.date if latest is None else max(latest, event.date)
+    return HistoryDiff(record, app_kind, rewritten, removed, base_state, added)
+
+
+def _analyse(change: Change, ctx: Context) -> None:
+    if change.kind not in RECORD_KINDS:
+        return
+    base, head = change.base_raw, change.head_raw
+    if change.status == "M" and base is not None and head is not None:
+        change.first_difference = first_difference(base, head)
+        if change.kind == "application":
+            where = first_difference(base, head, skip=frozenset({"history"}))
+            if where is not None:
+                change.profile_difference = where
+                change.profile_base_value = _short(_value_at(base, where)) if where else "（有字段被删除）"
+    if head is not None and (change.status == "A" or base is not None):
+        change.history = _analyse_history(change, ctx)
+
+
+# ---------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------
+
+
+def _shown(repo: Repository, path: str, cwd: Path) -> str:
+    full = repo.top / path
+    try:
+        return full.relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def _actor(login: str, ctx: Context) -> Actor:
+    """The role of ``login`` in staff.yml at the base (GitHub logins ignore case)."""
+    path = ctx.prefix + STAFF
+    blob = ctx.repo.blobs(ctx.base, [path]).get(path)
+    staff = _parse_model(blob, path, Staff)
+    if staff is None:
+        raise StaffUnavailable(
+            f"基准版本中的 {path} 不存在或不合规，无法确定 --actor 的角色；请先修正它（运行 ticreg validate 查看问题）"
+        )
+    wanted = login.casefold()
+    for member in staff.staff:
+        if member.login.casefold() == wanted:
+            return Actor(login, member.role, member.department, True)
+    return Actor(login, "applicant", None, False)
+
+
+def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor: str | None) -> Outcome:
+    repo = Repository(cwd, MAX_FILE_BYTES)
+    relative = relative_to_top(registry, repo.top)
+    if relative is None:
+        raise UsageError(f"登记册目录 {registry} 不在 git 仓库 {repo.top} 中")
+    prefix = "" if str(relative) == "." else f"{relative}/"
+    base_commit = repo.resolve(base, "--base")
+    head_commit = repo.resolve(head, "--head") if head is not None else None
+    if actor is not None and not actor.strip():
+        raise UsageError("--actor 不能为空")
+
+    changes: dict[str, Change] = {}
+    for changed in repo.changed_paths(base_commit, head_commit):
+        kind = None
+        department = None
+        if changed.path.startswith(prefix):
+            inside = PurePosixPath(changed.path[len(prefix):])
+            kind = kind_of(inside)
+            if kind == "application":
+                department = inside.parts[1]
+        changes[changed.path] = Change(changed.path, _shown(repo, changed.path, cwd), changed.status, kind, department)
+
+    ctx = Context(repo, base_commit, head_commit, prefix, None, changes, protected_paths(prefix))
+    if actor is not None:
+        ctx.actor = _actor(actor, ctx)
+
+    records = [c for c in changes.values() if c.kind in RECORD_KINDS]
+    base_blobs = repo.blobs(base_commit, [c.path for c in records if c.status != "A"])
+    wanted_head = [c.path for c in records if c.status != "D"]
+    if head_commit is not None:
+        head_blobs = repo.blobs(head_commit, wanted_head)
+    else:
+        head_blobs = {path: blob for path in wanted_head if (blob := repo.working_file(path)) is not None}
+    for change in records:
+        change.base = _load(base_blobs.get(change.path), change.shown)
+        change.head = _load(head_blobs.get(change.path), change.shown)
+
+    # A rename is a deletion plus an addition; pair them by record id.
+    added_ids = {}
+    for change in records:
+        if change.status == "A" and isinstance(change.head_raw, dict):
+            added_ids.setdefault((change.kind, change.head_raw.get("id")), change)
+    for change in records:
+        if change.status == "D" and isinstance(change.base_raw, dict):
+            change.renamed_to = added_ids.get((change.kind, change.base_raw.get("id")))
+            if change.renamed_to is not None and change.renamed_to.base is None:
+                # G903 refuses the rename; the history under the new name is
+                # still judged against the old file, so only what was really
+                # appended is reported.
+                change.renamed_to.base = change.base
+
+    for change in records:
+        _analyse(change, ctx)
+
+    findings: list[Finding] = []
+    for change in records:
+        if change.head is not None:
+            findings.extend(change.head.findings)  # a file the loader cannot read cannot be judged
+    rules = checks_for("changes")
+    for change in changes.values():
+        for rule in rules:
+            for h in rule.check(change, ctx):
+                target = changes[h.path] if h.path is not None else change
+                findings.append(rule.finding(target.shown, _position(target, h), **h.values))
+    return Outcome(sort_findings(findings), len(changes))
+
+
+def _position(change: Change, h: Hit) -> tuple[int, int]:
+    if not h.where:
+        return (1, 1)
+    raw = change.head_raw if change.head is not None else change.base_raw
+    if raw is None:
+        return (1, 1)
+    return locate(raw, h.where, at_key=h.at_key)
