@@ -9,8 +9,9 @@ code and severity. What they need for that lives here, once:
 * findings as comparable rows and the usual assertions on them: ``table``,
   ``expect_one``, ``expect_clean``;
 * edits of a registry file: ``replace_text`` (one exact text replacement,
-  layout and comments kept) and ``make_direct`` (turn an application into a
-  direct certification of a provincial platform);
+  layout and comments kept), ``make_direct`` (turn an application into a
+  direct certification of a provincial platform) and ``make_pending`` (the
+  exemplar as an application still under review, with no center yet);
 * the meta-check that each checking rule of a part has a failing case:
   ``checking_rules`` and ``assert_each_rule_has_a_failing_case``;
 * the paths and policy the tests share: ``REPO``, ``POLICY``, ``APP``,
@@ -162,11 +163,47 @@ PLATFORM = {
 }
 
 
+# The stages Art. 16's direct path skips (F801 reports them in its history).
+DIRECT_PATH_SKIPS = ("site-inspected", "expert-reviewed")
+
+
 def make_direct(data: dict, certified_on: dt.date = PLATFORM["certified_on"]) -> None:
     """Make the application data a direct certification of PLATFORM (certified on
-    `certified_on`, by default the date in PLATFORM)."""
+    `certified_on`, by default the date in PLATFORM); its history drops the site
+    inspection and expert review, which the direct path does not have."""
     data["kind"] = "direct-certification"
     data["provincial_platform"] = {**PLATFORM, "certified_on": certified_on}
+    data["history"] = [event for event in data["history"] if event["event"] not in DIRECT_PATH_SKIPS]
+
+
+def make_pending(mini) -> None:
+    """Make the exemplar an application still under review: its history stops at
+    the submission, and its center file goes (a center exists only for a certified
+    application, and must agree with it: F808).
+
+    For a test of a fault in the application itself (a bad credit code, a bad
+    name): an application with it is not certified, and a certified pair would
+    carry the same value into the center file, where it would be reported too.
+    Text edit, layout and comments kept; either history layout (flow or block)."""
+    text = mini.application.read_text(encoding="utf-8")
+    head, sep, items = text.partition("\nhistory:\n")
+    assert sep, mini.application
+    lines = items.splitlines(keepends=True)
+    dash = lines[0][: lines[0].index("- ") + 2]
+    inside = " " * len(dash)
+
+    def in_item(line: str) -> bool:
+        return line.startswith(inside) or not line.strip()
+
+    first = 1
+    while first < len(lines) and in_item(lines[first]):
+        first += 1
+    rest = first
+    while rest < len(lines) and (lines[rest].startswith(dash) or in_item(lines[rest])):
+        rest += 1  # the later events: dropped; whatever follows the history is kept
+    assert "submitted" in "".join(lines[:first]), lines[:first]
+    mini.application.write_text(head + sep + "".join(lines[:first] + lines[rest:]), encoding="utf-8")
+    mini.center.unlink()
 
 
 # ---------------------------------------------------------------------------

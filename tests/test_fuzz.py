@@ -100,8 +100,9 @@ def assert_sound(findings: list[Finding], paths: set[str]) -> None:
         assert f.message
 
 
-# One registry for the whole module: policy, departments and center never
-# change, each example rewrites only the application file.
+# One registry for the whole module: policy, departments, calendar and center
+# never change, each example rewrites only the application file. The calendar
+# years are those of the shipped registry (the publicity window needs them: F805).
 _BASE = Path(tempfile.mkdtemp(prefix="ticreg-fuzz-"))
 atexit.register(shutil.rmtree, _BASE, ignore_errors=True)
 _ROOT = _BASE / "registry"
@@ -110,9 +111,13 @@ _ROOT = _BASE / "registry"
 shutil.copy(REGISTRY / "policy.yml", _ROOT / "policy.yml")
 shutil.copy(REGISTRY / "departments.yml", _ROOT / "departments.yml")
 shutil.copy(EXEMPLAR_CENTER, _ROOT / "centers" / EXEMPLAR_CENTER.name)
+_CALENDAR = [Path("calendar") / p.name for p in sorted((REGISTRY / "calendar").glob("*.yml"))]
+(_ROOT / "calendar").mkdir()
+for _year in _CALENDAR:
+    shutil.copy(REGISTRY / _year, _ROOT / _year)
 _PATHS = {
     (Path("registry") / p).as_posix()
-    for p in ("policy.yml", "departments.yml", APPLICATION, Path("centers") / EXEMPLAR_CENTER.name)
+    for p in ("policy.yml", "departments.yml", APPLICATION, Path("centers") / EXEMPLAR_CENTER.name, *_CALENDAR)
 }
 
 
@@ -120,7 +125,7 @@ def validate_application(raw: bytes) -> list[Finding]:
     """Run the whole pipeline on the registry with `raw` as its application file."""
     (_ROOT / APPLICATION).write_bytes(raw)
     assert sorted(p.name for p in _ROOT.rglob("*") if p.is_file()) == sorted(
-        ["policy.yml", "departments.yml", APPLICATION.name, EXEMPLAR_CENTER.name]
+        ["policy.yml", "departments.yml", APPLICATION.name, EXEMPLAR_CENTER.name, *(p.name for p in _CALENDAR)]
     )
     findings = validate_registry(_ROOT, _BASE).findings
     assert_sound(findings, _PATHS)

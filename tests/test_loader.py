@@ -345,10 +345,11 @@ def test_keys_are_text_as_written():
 
 
 def test_text_field_named_no_is_accepted(mini):
-    raw = EXEMPLAR_APPLICATION.read_text(encoding="utf-8").replace(
-        "  name: 晋城蓝焰煤层气工程研究有限公司\n", "  name: NO\n"
-    )
-    mini.application.write_text(raw, encoding="utf-8")
+    # The lead unit's name, in the application and in its center file (they must agree: F808).
+    for path in (mini.application, mini.center):
+        raw = path.read_text(encoding="utf-8")
+        assert raw.count("  name: 晋城蓝焰煤层气工程研究有限公司\n") == 1
+        path.write_text(raw.replace("  name: 晋城蓝焰煤层气工程研究有限公司\n", "  name: NO\n"), encoding="utf-8")
     assert mini.check() == []
 
 

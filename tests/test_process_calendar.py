@@ -144,7 +144,7 @@ def test_window_reaching_a_year_with_no_file_raises(calendar, rules):
 
 
 def test_next_working_day_start_rule(calendar, rules):
-    variant = Publicity(working_days=5, start_rule="next-working-day", certifiable_days_after_end=1)
+    variant = Publicity(working_days=5, start_rule="next-working-day", certifiable_days_after_end=1, decision_reminder_days=7)
     w = window("2026-09-18", variant, calendar)
     assert w.working_days == days("2026-09-20", "2026-09-21", "2026-09-22", "2026-09-23", "2026-09-24")
     assert w.certifiable_from == D("2026-09-25")

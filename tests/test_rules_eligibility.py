@@ -25,6 +25,7 @@ from rule_helpers import (
     item_pos,
     key_pos,
     make_direct,
+    make_pending,
     offset_pos,
     replace_text,
     table,
@@ -80,6 +81,20 @@ def wrong_check(code: str) -> str:
     return code[:-1] + ("J" if code[-1] != "J" else "K")
 
 
+def set_lead_uscc(mini, code: str) -> None:
+    """A valid lead-unit code, in the application and in the file of the center
+    certified on it, which must agree (F808)."""
+    for path in (mini.application, mini.center):
+        mini.edit(path, lambda d: d["lead_unit"].__setitem__("uscc", code))
+
+
+def set_invalid_lead_uscc(mini, code: str) -> None:
+    """An invalid lead-unit code in an application still under review: a certified
+    pair would carry it into the center file too, where E101 checks it again."""
+    make_pending(mini)
+    mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", code))
+
+
 # ---------------------------------------------------------------------------
 # Baseline
 # ---------------------------------------------------------------------------
@@ -125,7 +140,7 @@ def test_policy_in_mini_is_the_shipped_policy(mini):
 )
 def test_e101_passes_valid_codes_including_letter_initial(mini, body):
     code = uscc(body)
-    mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", code))
+    set_lead_uscc(mini, code)
     expect_clean(mini)
 
 
@@ -138,7 +153,7 @@ def test_e101_passes_valid_letter_initial_code_of_a_co_builder(mini):
 def test_e101_wrong_check_character_names_the_expected_one(mini):
     good = uscc("N2140525MA0GQ7K10")
     bad = wrong_check(good)
-    mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", bad))
+    set_invalid_lead_uscc(mini, bad)
     finding = expect_one(mini, "E101", value_pos(mini.application, "lead_unit", "uscc"))
     assert bad in finding.message
     assert f"“{good[-1]}”" in finding.message
@@ -167,7 +182,7 @@ def test_e101_wrong_check_character_of_a_co_builder(mini):
     ],
 )
 def test_e101_malformed_codes(mini, bad):
-    mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", bad))
+    set_invalid_lead_uscc(mini, bad)
     finding = expect_one(mini, "E101", value_pos(mini.application, "lead_unit", "uscc"))
     assert f"“{bad}”" in finding.message
     assert "18位" in finding.message and "大写字母" in finding.message
@@ -175,7 +190,7 @@ def test_e101_malformed_codes(mini, bad):
 
 def test_e102_valid_code_registered_outside_jincheng(mini):
     code = uscc("91110108MA0GQ7K10")  # Beijing, Haidian district
-    mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", code))
+    set_lead_uscc(mini, code)
     finding = expect_one(mini, "E102", value_pos(mini.application, "lead_unit", "uscc"))
     assert code in finding.message
     assert "110108" in finding.message
@@ -185,13 +200,13 @@ def test_e102_valid_code_registered_outside_jincheng(mini):
 def test_e102_passes_every_jincheng_county(mini):
     for county in POLICY["counties"]:
         code = uscc(f"91{county['code']}MA0GQ7K10")
-        mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", code))
+        set_lead_uscc(mini, code)
         expect_clean(mini)
 
 
 def test_e102_not_reported_on_top_of_an_invalid_code(mini):
     bad = wrong_check(uscc("91110108MA0GQ7K10"))
-    mini.edit(mini.application, lambda d: d["lead_unit"].__setitem__("uscc", bad))
+    set_invalid_lead_uscc(mini, bad)
     assert [f.rule for f in mini.check()] == ["E101"]
 
 
@@ -589,6 +604,7 @@ def test_direct_certification_still_checks_the_credit_code(mini):
         d["lead_unit"]["uscc"] = bad
 
     mini.edit(mini.application, change)
+    make_pending(mini)  # an invalid code: under review, not yet a center (see set_invalid_lead_uscc)
     finding = expect_one(mini, "E101", value_pos(mini.application, "lead_unit", "uscc"))
     assert bad in finding.message and "“H”" in finding.message
 
@@ -602,6 +618,7 @@ def test_direct_certification_still_requires_jincheng_registration(mini):
         d["lead_unit"]["uscc"] = code
 
     mini.edit(mini.application, change)
+    mini.edit(mini.center, lambda d: d["lead_unit"].__setitem__("uscc", code))  # the center agrees (F808)
     finding = expect_one(mini, "E102", value_pos(mini.application, "lead_unit", "uscc"))
     assert "110108" in finding.message
 

@@ -1,6 +1,6 @@
 """History events, personal data and cross-file rules: H701, H702, P601,
-P602, X501–X505, plus the meta-test that all checking rules are covered by
-the three test_rules_* files together.
+P602, X501–X506, plus the meta-test that all checking rules are covered by
+the test_rules_* files and tests/test_process_rules.py together.
 
 Positions are computed from the text of the file as written, not by the
 loader under test. Every identity and mobile number is synthetic: built from
@@ -10,11 +10,14 @@ a division code, a date and a sequence number with the check digit computed.
 from __future__ import annotations
 
 import importlib
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 from stdnum.cn import ric
 
+from conftest import REGISTRY, TODAY
 from rule_helpers import (
     APP,
     CENTER,
@@ -32,6 +35,7 @@ from rule_helpers import (
 )
 
 DEPARTMENTS = "registry/departments.yml"
+STAFF = "registry/staff.yml"
 
 
 # ---------------------------------------------------------------------------
@@ -85,6 +89,15 @@ def test_exemplar_is_clean(mini):
 # ---------------------------------------------------------------------------
 
 CERTIFIED_LINE = "  - {date: 2024-06-17, event: certified, document_number: 晋市科发〔2024〕31号, center_id: coalbed-methane-development}"
+# A rejection may end the publicity only after an objection was upheld (the state machine, F801).
+OBJECTION_UPHELD = "  - {date: 2024-06-07, event: objection-raised}\n  - {date: 2024-06-12, event: objection-upheld}\n"
+
+
+def reject_in_publicity(mini, rejected_line: str) -> None:
+    """Replace the certification by an objection upheld and then `rejected_line`; a
+    rejected application has no center, so the exemplar center file goes (F808)."""
+    replace_text(mini.application, CERTIFIED_LINE, OBJECTION_UPHELD + rejected_line)
+    mini.center.unlink()
 
 
 def test_h701_certified_event_without_document_number(mini):
@@ -96,7 +109,7 @@ def test_h701_certified_event_without_document_number(mini):
 
 
 def test_h701_rejected_event_without_stage_and_reason_reports_each(mini):
-    replace_text(mini.application, CERTIFIED_LINE, "  - {date: 2024-06-17, event: rejected}")
+    reject_in_publicity(mini, "  - {date: 2024-06-17, event: rejected}")
     pos = text_pos(mini.application, "{date: 2024-06-17, event: rejected}")
     findings = mini.check()
     assert table(findings) == [(APP, *pos, "H701", "error")] * 2
@@ -106,11 +119,7 @@ def test_h701_rejected_event_without_stage_and_reason_reports_each(mini):
 
 
 def test_h701_rejected_event_with_stage_and_reason_passes(mini):
-    replace_text(
-        mini.application,
-        CERTIFIED_LINE,
-        "  - {date: 2024-06-17, event: rejected, stage: publicity, reason: 公示期内异议成立}",
-    )
+    reject_in_publicity(mini, "  - {date: 2024-06-17, event: rejected, stage: publicity, reason: 公示期内异议成立}")
     expect_clean(mini)
 
 
@@ -137,7 +146,7 @@ def test_h701_center_certified_event_without_application_id(mini):
 
 def test_h701_center_event_with_a_field_of_another_event(mini):
     with mini.center.open("a", encoding="utf-8") as handle:
-        handle.write("  - {date: 2027-06-10, event: evaluated, outcome: retain, former_name: 晋城市煤层气技术创新中心}\n")
+        handle.write(f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: retain, former_name: 晋城市煤层气技术创新中心}}\n")
     finding = expect_one(mini, "H701", text_pos(mini.center, "former_name: "), path=CENTER)
     assert "“evaluated”" in finding.message and "不应填写 former_name" in finding.message
 
@@ -147,11 +156,17 @@ def test_h701_center_event_with_a_field_of_another_event(mini):
 # ---------------------------------------------------------------------------
 
 
+# The evaluations these tests record are dated "today" (conftest's fixed TODAY):
+# no event may be later (F803), and a rectification deadline on that day has not
+# yet passed (F811). The exemplar center was certified on 2024-06-17.
+EVALUATED_ON = TODAY.isoformat()
+
+
 def _add_evaluation(mini, extra: str = "") -> tuple[int, int]:
-    line = f"  - {{date: 2027-06-10, event: evaluated, outcome: rectify{extra}}}\n"
+    line = f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: rectify{extra}}}\n"
     with mini.center.open("a", encoding="utf-8") as handle:
         handle.write(line)
-    return text_pos(mini.center, "{date: 2027-06-10, event: evaluated")
+    return text_pos(mini.center, f"{{date: {EVALUATED_ON}, event: evaluated")
 
 
 def test_h702_rectify_with_a_later_deadline_passes(mini):
@@ -161,7 +176,7 @@ def test_h702_rectify_with_a_later_deadline_passes(mini):
 
 def test_h702_retain_needs_no_deadline(mini):
     with mini.center.open("a", encoding="utf-8") as handle:
-        handle.write("  - {date: 2027-06-10, event: evaluated, outcome: retain, excellent: true}\n")
+        handle.write(f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: retain, excellent: true}}\n")
     expect_clean(mini)
 
 
@@ -169,22 +184,29 @@ def test_h702_rectify_without_deadline(mini):
     pos = _add_evaluation(mini)
     finding = expect_one(mini, "H702", pos, path=CENTER)
     assert "history[1]" in finding.message
-    assert "rectification_deadline" in finding.message and "2027-06-10" in finding.message
+    assert "rectification_deadline" in finding.message and EVALUATED_ON in finding.message
 
 
 def test_h702_deadline_on_the_evaluation_day_is_not_later(mini):
-    _add_evaluation(mini, ", rectification_deadline: 2027-06-10")
-    pos = text_pos(mini.center, "2027-06-10}")  # points at the deadline written
+    _add_evaluation(mini, f", rectification_deadline: {EVALUATED_ON}")
+    pos = text_pos(mini.center, f"{EVALUATED_ON}}}")  # points at the deadline written
     finding = expect_one(mini, "H702", pos, path=CENTER)
-    assert "2027-06-10" in finding.message
+    assert EVALUATED_ON in finding.message
 
 
 def test_h702_deadline_before_the_evaluation_names_both_dates(mini):
-    _add_evaluation(mini, ", rectification_deadline: 2027-05-01")
-    pos = text_pos(mini.center, "2027-05-01}")  # points at the deadline written
-    finding = expect_one(mini, "H702", pos, path=CENTER)
-    assert "2027-06-10" in finding.message  # expected: later than the evaluation date
-    assert "2027-05-01" in finding.message  # actual: the deadline written
+    """A deadline before the evaluation has passed by the evaluation day, so the
+    open rectification is also overdue (F811, a warning on the history)."""
+    _add_evaluation(mini, ", rectification_deadline: 2026-05-01")
+    pos = text_pos(mini.center, "2026-05-01}")  # points at the deadline written
+    findings = mini.check()
+    assert table(findings) == [
+        (CENTER, *value_pos(mini.center, "history"), "F811", "warning"),
+        (CENTER, *pos, "H702", "error"),
+    ], [(f.path, f.line, f.column, f.rule, f.message) for f in findings]
+    finding = findings[1]
+    assert EVALUATED_ON in finding.message  # expected: later than the evaluation date
+    assert "2026-05-01" in finding.message  # actual: the deadline written
 
 
 # ---------------------------------------------------------------------------
@@ -485,7 +507,31 @@ def test_x505_non_county_departments_need_no_code(mini):
 
 
 # ---------------------------------------------------------------------------
-# Meta: every checking rule has a failing case in the test_rules_* files
+# X506 — a staff member's department is in departments.yml
+# ---------------------------------------------------------------------------
+
+
+def _add_staff(mini) -> Path:
+    staff = mini.root / "staff.yml"
+    shutil.copy(REGISTRY / "staff.yml", staff)
+    return staff
+
+
+def test_x506_the_shipped_staff_list_passes(mini):
+    _add_staff(mini)
+    expect_clean(mini)
+
+
+def test_x506_staff_department_not_in_departments(mini):
+    staff = _add_staff(mini)
+    replace_text(staff, "role: department, department: zezhou}", "role: department, department: zezhuo}")
+    finding = expect_one(mini, "X506", text_pos(staff, "zezhuo"), path=STAFF)
+    assert "“zezhuo”" in finding.message and "registry/departments.yml" in finding.message
+    assert "zezhou" in finding.message  # the departments there are listed
+
+
+# ---------------------------------------------------------------------------
+# Meta: every checking rule has a failing case in the rule test files
 # ---------------------------------------------------------------------------
 
 FAILING_CASES = {
@@ -498,6 +544,7 @@ FAILING_CASES = {
     "X503": ["test_x503_application_file_name_differs_from_its_id", "test_x503_center_file_name_differs_from_its_id"],
     "X504": ["test_x504_stray_file"],
     "X505": ["test_x505_county_department_without_county_code"],
+    "X506": ["test_x506_staff_department_not_in_departments"],
 }
 COVERED_MODULES = {"ticreg.rules.history", "ticreg.rules.personal_data", "ticreg.rules.cross_file"}
 
@@ -506,12 +553,22 @@ def test_every_checking_rule_of_this_part_has_a_failing_case():
     assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
 
 
+def _rule_test_modules() -> list:
+    """The test modules that declare which rule modules they cover: the three
+    test_rules_* files and the others' (tests/test_process_rules.py, ...)."""
+    here = Path(__file__).resolve().parent
+    names = sorted(
+        path.stem for path in here.glob("test_*.py") if "\nCOVERED_MODULES = " in path.read_text(encoding="utf-8")
+    )
+    assert {"test_rules_eligibility", "test_rules_structure", __name__} <= set(names)
+    return [importlib.import_module(name) for name in names]
+
+
 def test_every_checking_rule_has_a_failing_case_somewhere():
-    """Across the three files: every rule module is covered, every checking rule has a failing case."""
+    """Across the rule test files: every rule module is covered, every checking rule has a failing case."""
     from ticreg import rules
 
-    modules = [importlib.import_module(name) for name in ("test_rules_eligibility", "test_rules_structure")]
-    modules.append(importlib.import_module(__name__))
+    modules = _rule_test_modules()
     covered_modules = set().union(*(m.COVERED_MODULES for m in modules))
     assert covered_modules == {f"ticreg.rules.{name}" for name in rules._MODULES}
     covered_rules = set().union(*(m.FAILING_CASES for m in modules))

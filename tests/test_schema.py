@@ -93,7 +93,8 @@ def test_templates_validate_together(mini):
         else:
             target = mini.root / "applications" / data["organizing_department"] / f"{data['id']}.yml"
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Several application templates share one example id: validate each in turn.
+        # The two certification templates share one example id (the application the
+        # center names; the change template has its own): validate each in turn.
         shutil.copy(template, target)
         placed.append((template.name, target))
     assert len(placed) == len(TEMPLATES) >= 4
