@@ -18,31 +18,13 @@ from pathlib import Path, PurePosixPath
 
 from ticreg_schemas import Departments, Staff
 
-from .errors import TicregError
-from .loader import load_file
-from .registry_files import APPLICATIONS, CALENDAR, DEPARTMENTS, POLICY, STAFF
-from .schema_check import validate_model
+from .path_roles import admin_paths
+from .registry_context import load_model
+from .registry_files import APPLICATIONS, DEPARTMENTS, STAFF
 
 COMMAND = "ticreg codeowners"
 DEFAULT_OUTPUT = ".github/CODEOWNERS"
 
-# Paths outside the registry only admins own (relative to the repository root).
-ADMIN_PATHS = ("scripts/", "schemas/", ".github/", "tests/", "benchmarks/", "pyproject.toml", ".ci/")
-# Paths inside the registry only admins own (relative to the registry folder).
-ADMIN_REGISTRY_PATHS = (POLICY, STAFF, DEPARTMENTS, f"{CALENDAR}/")
-
-
-class BrokenOwnersSource(TicregError):
-    exit_code = 1
-
-
-def _load(path: Path, model):
-    loaded = load_file(path, str(path))
-    if loaded.ok and loaded.data is not None:
-        value, _ = validate_model(model, loaded.data, str(path), {})
-        if value is not None:
-            return value
-    raise BrokenOwnersSource(f"{path} 不存在、无法读取或不合规，无法生成 CODEOWNERS；请先运行 ticreg validate 查看问题")
 
 
 def _pattern(path: str) -> str:
@@ -52,8 +34,8 @@ def _pattern(path: str) -> str:
 
 def generate(registry: Path, registry_prefix: PurePosixPath) -> str:
     """The CODEOWNERS text; ``registry_prefix`` is the registry folder relative to the repository root."""
-    departments = _load(registry / DEPARTMENTS, Departments)
-    staff = _load(registry / STAFF, Staff)
+    departments = load_model(registry / DEPARTMENTS, Departments)
+    staff = load_model(registry / STAFF, Staff)
     prefix = "" if str(registry_prefix) == "." else f"{registry_prefix.as_posix()}/"
     shown = f"{prefix}{DEPARTMENTS} 与 {prefix}{STAFF}"
     admins = " ".join(staff.admin_owners)
@@ -77,8 +59,8 @@ def generate(registry: Path, registry_prefix: PurePosixPath) -> str:
         owners = " ".join(department.reviewers) or fallback
         lines.append(f"{_pattern(f'{prefix}{APPLICATIONS}/{department.id}/')} {owners}")
     lines += ["", "# 工具、数据模型、持续集成、规则参数、人员与部门清单、节假日安排：系统管理员（staff.yml 的 admin_owners）"]
-    for path in ADMIN_PATHS:
+    # The same table check-changes enforces: whoever must approve a path is
+    # whoever may change it.
+    for path in admin_paths(prefix):
         lines.append(f"{_pattern(path)} {admins}")
-    for path in ADMIN_REGISTRY_PATHS:
-        lines.append(f"{_pattern(prefix + path)} {admins}")
     return "\n".join(lines) + "\n"

@@ -20,21 +20,22 @@ class BrokenRegistryFile(TicregError):
     exit_code = 1
 
 
-def _load(path: Path, model):
+def load_model(path: Path, model):
+    """One registry file through the safe loader and its model, or BrokenRegistryFile."""
     loaded = load_file(path, str(path))
     if loaded.ok and loaded.data is not None:
         value, _ = validate_model(model, loaded.data, str(path), {})
         if value is not None:
             return value
-    raise BrokenRegistryFile(f"{path} 无法读取或不合规，请先运行 ticreg validate 查看问题")
+    raise BrokenRegistryFile(f"{path} 不存在、无法读取或不合规，请先运行 ticreg validate 查看问题")
 
 
 def load_policy(registry: Path) -> Policy:
-    return _load(registry / "policy.yml", Policy)
+    return load_model(registry / "policy.yml", Policy)
 
 
 def load_calendar(registry: Path) -> WorkingCalendar:
     calendar = WorkingCalendar()
     for path in sorted((registry / CALENDAR_DIR).glob("*.yml")):
-        calendar.add(_load(path, CalendarYear))
+        calendar.add(load_model(path, CalendarYear))
     return calendar

@@ -68,3 +68,18 @@ def as_markdown(findings: list[Finding], files: int) -> str:
                 f"| {_cell(f.article)} | {_cell(f.message)} |\n"
             )
     return "".join(out)
+
+
+def emit(findings: list[Finding], files: int, fmt: str, out, err, summary_path: str | None) -> None:
+    """Write findings in ``fmt`` to ``out`` and the count to ``err``; with the
+    github format, also append the Markdown report to ``summary_path``."""
+    if fmt == "json":
+        out.write(as_json(findings, files))
+    elif fmt == "github":
+        out.write(as_github(findings))
+        if summary_path:
+            with open(summary_path, "a", encoding="utf-8") as handle:
+                handle.write(as_markdown(findings, files))
+    else:
+        out.write(as_text(findings))
+    err.write(count_line(summary(findings, files)) + "\n")

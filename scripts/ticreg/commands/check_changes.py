@@ -34,15 +34,5 @@ def run(args) -> int:
     root = registry_root(args)
     outcome = check_changes(Path.cwd(), root, args.base, args.head, args.actor)
     findings = outcome.findings
-    if args.format == "json":
-        sys.stdout.write(report.as_json(findings, outcome.files))
-    elif args.format == "github":
-        sys.stdout.write(report.as_github(findings))
-        summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_path:
-            with open(summary_path, "a", encoding="utf-8") as handle:
-                handle.write(report.as_markdown(findings, outcome.files))
-    else:
-        sys.stdout.write(report.as_text(findings))
-    sys.stderr.write(report.count_line(report.summary(findings, outcome.files)) + "\n")
+    report.emit(findings, outcome.files, args.format, sys.stdout, sys.stderr, os.environ.get("GITHUB_STEP_SUMMARY"))
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
