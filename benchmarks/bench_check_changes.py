@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_validate import SOURCE_REGISTRY, build_registry, ticreg_command  # noqa: E402
+from bench_validate import build_registry, ticreg_command  # noqa: E402
 
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
 
@@ -55,9 +54,7 @@ def git(workdir: Path, *args: str) -> str:
 def prepare(workdir: Path, n: int) -> tuple[Path, str, str]:
     """Build and commit the registry; return (changed file, its base text, the appended line)."""
     root = workdir / "registry"
-    build_registry(root, n)
-    shutil.copyfile(SOURCE_REGISTRY / "staff.yml", root / "staff.yml")
-    shutil.copytree(SOURCE_REGISTRY / "calendar", root / "calendar", ignore=shutil.ignore_patterns("*.md"))
+    build_registry(root, n)  # staff.yml and the calendar included
     target = sorted((root / "applications" / "zezhou").glob("*.yml"))[0]
     lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
     cut = next(i for i, line in enumerate(lines) if "event: expert-reviewed" in line)

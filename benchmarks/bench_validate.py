@@ -28,7 +28,6 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
 import random
 import resource
 import shutil
@@ -104,7 +103,12 @@ TEAM_OTHER = [("junior", "master"), ("junior", "bachelor"), ("none", "bachelor")
 # Days after submission of each history event, as in the exemplar application.
 EVENTS = [(0, "submitted"), (14, "department-approved"), (30, "bureau-rechecked"), (43, "site-inspected"),
           (64, "expert-reviewed"), (85, "meeting-approved"), (87, "publicity-started")]
-CERTIFIED_AFTER = 98
+# Three weeks after publication: past the 5-working-day window even when a
+# 9-day Spring Festival or National Day holiday falls inside it.
+CERTIFIED_AFTER = 108
+# The records are valid as of this day (events up to late 2025, so no
+# evaluation is due yet); validation judges "today" by it, not by the clock.
+TODAY = dt.date(2026, 11, 26)
 
 
 def uscc(rng: random.Random, division: str) -> str:
@@ -247,10 +251,11 @@ def team_lines(rng: random.Random) -> str:
 
 
 def build_registry(root: Path, n: int) -> tuple[int, int]:
-    """Write policy.yml, departments.yml and n records under root; return (applications, centers)."""
+    """Write the registry-wide files and n records under root; return (applications, centers)."""
     root.mkdir(parents=True)
-    for name in ("policy.yml", "departments.yml"):
+    for name in ("policy.yml", "departments.yml", "staff.yml"):
         shutil.copyfile(SOURCE_REGISTRY / name, root / name)
+    shutil.copytree(SOURCE_REGISTRY / "calendar", root / "calendar", ignore=shutil.ignore_patterns("*.md"))
     policy = yaml.safe_load((root / "policy.yml").read_text(encoding="utf-8"))
     departments = yaml.safe_load((root / "departments.yml").read_text(encoding="utf-8"))["departments"]
     clusters = policy["clusters"]
@@ -272,7 +277,8 @@ def build_registry(root: Path, n: int) -> tuple[int, int]:
         assert county.startswith(prefix)
         cluster = clusters[i % len(clusters)]
         topic = TOPICS[(i // len(clusters)) % len(TOPICS)]
-        submitted = dt.date(2019, 3, 4) + dt.timedelta(days=i % 1800)
+        # Within the years registry/calendar/ covers, certified by TODAY.
+        submitted = dt.date(2024, 1, 2) + dt.timedelta(days=i % 600)
         certified_on = submitted + dt.timedelta(days=CERTIFIED_AFTER)
         year = certified_on.year
         app_id = f"{submitted.year}-{department['id']}-{seq:05d}"
@@ -356,7 +362,7 @@ def ticreg_command() -> str:
 
 
 def run_cli(command: str, workdir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([command, "validate", "--registry", "registry", *extra],
+    return subprocess.run([command, "validate", "--registry", "registry", "--today", TODAY.isoformat(), *extra],
                           cwd=workdir, capture_output=True, text=True, encoding="utf-8")
 
 
@@ -376,7 +382,7 @@ def timed(function) -> tuple[float, float]:
 
 def verify(root: Path, workdir: Path, command: str, expected_files: int) -> None:
     """Abort unless both the engine and the CLI report zero findings on all files."""
-    outcome = validate_registry(root, workdir)
+    outcome = validate_registry(root, workdir, today=TODAY)
     problems = []
     if outcome.findings:
         problems.append(f"in-process validation reported {len(outcome.findings)} finding(s):")
@@ -402,7 +408,7 @@ def profile(root: Path, workdir: Path, lines: int) -> None:
 
     profiler = cProfile.Profile()
     profiler.enable()
-    validate_registry(root, workdir)
+    validate_registry(root, workdir, today=TODAY)
     profiler.disable()
     for key in ("cumulative", "tottime"):
         print(f"\n--- cProfile of one in-process validation, sorted by {key} ---")
@@ -445,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         parse_times, inprocess_times, cli_times = [], [], []
         for _ in range(args.repeat):  # interleaved, so drift affects all three alike
             parse_times.append(timed(lambda: parse_all(paths)))
-            inprocess_times.append(timed(lambda: validate_registry(root, workdir)))
+            inprocess_times.append(timed(lambda: validate_registry(root, workdir, today=TODAY)))
             result = None
 
             def cli() -> None:
