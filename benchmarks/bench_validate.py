@@ -129,6 +129,26 @@ def person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
+# The public profile an application proposes and its center carries.
+PROFILE = """\
+  - name: {partner_name}
+    uscc: {partner_uscc}
+    unit_kind: enterprise
+    join_mode: shareholding
+director:
+  name: {director}
+  title_level: full-senior
+  title: 正高级工程师
+  degree: doctorate
+research_directions:
+  - {cluster_name}{topic}关键共性技术
+  - {cluster_name}智能化装备与工艺
+summary: >-
+  围绕晋城市{cluster_name}产业{topic}，开展关键共性技术研发与成果转化，
+  为区域企业提供技术委托研发、检验检测和人员培训服务。
+services: [commissioned-rd, inspection-testing, training]
+"""
+
 APPLICATION = """\
 # 【基准测试数据】由 benchmarks/bench_validate.py 生成，单位、人员、编号均为虚构。
 id: {app_id}
@@ -148,23 +168,7 @@ co_builders:
   - name: {school}
     unit_kind: university
     join_mode: agreement
-  - name: {partner_name}
-    uscc: {partner_uscc}
-    unit_kind: enterprise
-    join_mode: shareholding
-director:
-  name: {director}
-  title_level: full-senior
-  title: 正高级工程师
-  degree: doctorate
-research_directions:
-  - {cluster_name}{topic}关键共性技术
-  - {cluster_name}智能化装备与工艺
-summary: >-
-  围绕晋城市{cluster_name}产业{topic}，开展关键共性技术研发与成果转化，
-  为区域企业提供技术委托研发、检验检测和人员培训服务。
-services: [commissioned-rd, inspection-testing, training]
-team:
+{profile}team:
 {team}
 rd_equipment_value_yuan: {equipment}
 floor_area_m2: {area}
@@ -211,23 +215,7 @@ co_builders:
   - name: {school}
     unit_kind: university
     join_mode: agreement
-  - name: {partner_name}
-    uscc: {partner_uscc}
-    unit_kind: enterprise
-    join_mode: shareholding
-director:
-  name: {director}
-  title_level: full-senior
-  title: 正高级工程师
-  degree: doctorate
-research_directions:
-  - {cluster_name}{topic}关键共性技术
-  - {cluster_name}智能化装备与工艺
-summary: >-
-  围绕晋城市{cluster_name}产业{topic}，开展关键共性技术研发与成果转化，
-  为区域企业提供技术委托研发、检验检测和人员培训服务。
-services: [commissioned-rd, inspection-testing, training]
-contact:
+{profile}contact:
   address: 山西省晋城市示例路 {seq} 号
   office_phone: 0356-{office}
   email: tic{seq}@example.com
@@ -235,6 +223,11 @@ contact:
 history:
   - {{date: {certified_on}, event: certified, document_number: {document}, application_id: {app_id}}}
 """
+
+
+# Both templates carry the same profile; filled in before .format().
+APPLICATION = APPLICATION.replace("{profile}", PROFILE)
+CENTER = CENTER.replace("{profile}", PROFILE)
 
 
 def team_lines(rng: random.Random) -> str:
