@@ -66,9 +66,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 # Lower-case letters, digits and hyphens: safe as a file name and in a URL.
-Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-]
+IDENTIFIER_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 
 Yuan = Annotated[int, Field(ge=0, le=10**13)]
 SquareMetres = Annotated[float, Field(ge=0, le=10**8, allow_inf_nan=False)]

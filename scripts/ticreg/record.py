@@ -39,19 +39,20 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ticreg_schemas import APPLICATION_MODELS, Center, Departments
 from ticreg_schemas.application import ApplicationEvent
 from ticreg_schemas.center import CenterEvent
+from ticreg_schemas.common import IDENTIFIER_PATTERN
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
 from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .findings import Finding
-from .loader import load_bytes, load_file
+from .loader import load_bytes
 from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
-from .registry_context import BrokenRegistryFile, load_calendar, load_policy
-from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, display_path
+from .registry_context import load_calendar, load_model, load_policy
+from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, display_path, shown_under
 from .rules.registry import checks_for
 from .schema_check import field_label, validate_model
 
-IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 # The order an event's fields are written in, as the sample registry writes them.
 FIELD_ORDER = (
@@ -142,8 +143,7 @@ class Created:
 
 def shown_path(root: Path, relative: PurePosixPath, cwd: Path) -> str:
     """A registry file's path exactly as validation shows (and filters) it."""
-    shown_root = display_path(root, cwd)
-    return f"{shown_root}/{relative}" if shown_root not in ("", ".") else str(relative)
+    return shown_under(display_path(root, cwd), relative)
 
 
 def check_identifier(value: str, what: str) -> None:
@@ -631,13 +631,7 @@ def templates_dir(root: Path) -> Path:
 
 
 def _department_ids(root: Path) -> list[str]:
-    path = root / DEPARTMENTS
-    loaded = load_file(path, str(path))
-    if loaded.ok and loaded.data is not None:
-        model, _ = validate_model(Departments, loaded.data, str(path), {})
-        if model is not None:
-            return [d.id for d in model.departments]
-    raise BrokenRegistryFile(f"{path} 无法读取或不合规，请先运行 ticreg validate 查看问题")
+    return [d.id for d in load_model(root / DEPARTMENTS, Departments).departments]
 
 
 def new_application(

@@ -79,10 +79,15 @@ def discover(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def shown_under(shown_root: str, relative: PurePosixPath) -> str:
+    """A registry file's path as findings show it, given how the root is shown."""
+    return f"{shown_root}/{relative}" if shown_root not in ("", ".") else str(relative)
+
+
 def load_record(path: Path, root: Path, shown_root: str) -> Record:
     """Load one file; ``shown_root`` is how the registry root is shown to users."""
     relative = PurePosixPath(path.relative_to(root).as_posix())
-    shown = f"{shown_root}/{relative}" if shown_root not in ("", ".") else str(relative)
+    shown = shown_under(shown_root, relative)
     record = Record(shown, relative, kind_of(relative))
     if record.kind is None:
         return record

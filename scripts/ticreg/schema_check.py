@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
+from ticreg_schemas.common import IDENTIFIER_PATTERN
+
 from .findings import Finding
 from .loader import locate
 from .rules.registry import RULES
 
 _PATTERN_HINTS = {
-    "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$": "只能用小写字母、数字和连字符，且不以连字符开头或结尾",
+    IDENTIFIER_PATTERN: "只能用小写字母、数字和连字符，且不以连字符开头或结尾",
     "^https?://": "应为以 http:// 或 https:// 开头的网址",
     "^[0-9\\-+() ]{5,30}$": "应为电话号码（数字、空格、连字符、括号）",
     "^[^@\\s<>]+@": "应为电子邮箱地址",
