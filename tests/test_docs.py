@@ -43,7 +43,7 @@ def test_quick_start_has_exactly_the_two_commands_ci_relies_on():
     quick_start = README.split("## 快速开始", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```sh\n(.+?)\n```", quick_start, re.DOTALL)
     assert commands == [
-        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/ticreg validate",
+        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/ticreg validate && .venv/bin/ticreg build",
         ".venv/bin/python -m pytest",
     ]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")

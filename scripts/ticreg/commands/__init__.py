@@ -15,6 +15,8 @@ COMMANDS = (
     "new_application",
     "check_changes",
     "codeowners",
+    "build",
+    "serve",
 )
 
 

@@ -20,7 +20,8 @@ SEVERITIES = ("error", "warning")
 
 # The kinds of file (or the whole registry) a check looks at.
 SCOPES = ("file", "schema", "raw", "departments", "staff", "application", "center", "calendar", "registry",
-          "changes")  # changes: what a pull request changes (ticreg check-changes)
+          "changes",  # changes: what a pull request changes (ticreg check-changes)
+          "site")  # site: the website's configuration and sources (ticreg build)
 
 # Every placeholder a message template may use, and what it stands for.
 TEMPLATE_FIELDS = {

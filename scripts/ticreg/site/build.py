@@ -1,0 +1,69 @@
+"""`ticreg build` as a function: validate, write the sources, run MkDocs.
+
+Used by the build and serve commands, the tests and the benchmark. "Today"
+is passed in (Asia/Shanghai): it decides whether a publicity notice is still
+open and the date MkDocs writes into the sitemap, nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import TicregError
+from ..findings import Finding, has_errors
+from ..registry_files import display_path
+from .generate import site_data, write_sources
+from .mkdocs_build import run_mkdocs
+from .settings import CONFIG_FILE, load_site
+
+
+class RegistryHasErrors(TicregError):
+    """The registry does not validate: nothing is published from it."""
+
+    exit_code = 1
+
+    def __init__(self, findings: list[Finding], files: int, shown_root: str):
+        self.findings = findings
+        self.files = files
+        errors = sum(1 for f in findings if f.severity == "error")
+        command = "ticreg validate" if shown_root == "registry" else f"ticreg validate --registry {shown_root}"
+        super().__init__(f"登记册 {shown_root} 有 {errors} 个错误，网站未构建；请先运行 {command} 查看并修正")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    sources: int  # files written into docs_dir
+    centers: int
+    notices: int
+    warnings: list[Finding]
+    site_dir: Path | None  # None with sources_only
+
+
+def build_site(
+    repo: Path,
+    registry: Path,
+    today: dt.date,
+    *,
+    config: str = CONFIG_FILE,
+    site_dir: str = "site",
+    sources_only: bool = False,
+) -> BuildResult:
+    """Build the site of the repository at ``repo`` (paths are relative to it)."""
+    from ..validate import registry_context
+
+    config_file = repo / config
+    site = load_site(config_file, display_path(config_file, Path.cwd()))
+    ctx, outcome = registry_context(registry, Path.cwd(), today=today)
+    if ctx is None or has_errors(outcome.findings):
+        raise RegistryHasErrors(
+            [f for f in outcome.findings if f.severity == "error"], outcome.files, display_path(registry, Path.cwd())
+        )
+    data = site_data(site, ctx, today, repo)
+    sources = write_sources(data, repo / site.docs_dir)
+    target = None
+    if not sources_only:
+        target = repo / site_dir
+        run_mkdocs(config_file, target, today)
+    return BuildResult(sources, len(data.centers), len(data.notices), outcome.findings, target)

@@ -1,0 +1,105 @@
+"""Write the site's sources: docs/ (hand-written) plus every generated page.
+
+The output folder (build/docs, mkdocs.yml's docs_dir) is owned by this
+module: files no longer produced are removed, and a file is rewritten only
+when its content changed, so a rebuild touches only what moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..rules.registry import RULES
+from .notices import Notice, collect_notices
+from .public import PublicCenter, public_centers
+from .settings import Site, SiteConfigError
+
+HANDWRITTEN_DIR = "docs"
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """Everything a page module may read. ``ctx`` is the validated registry Context."""
+
+    site: Site
+    ctx: object
+    centers: list[PublicCenter]
+    notices: list[Notice]
+    today: dt.date
+    repo: Path  # the repository the command runs in (templates/, schemas/json/)
+
+    @property
+    def policy(self):
+        return self.ctx.policy
+
+
+def site_data(site: Site, ctx, today: dt.date, repo: Path) -> SiteData:
+    centers = public_centers(ctx)
+    return SiteData(site, ctx, centers, collect_notices(ctx, centers, today), today, repo)
+
+
+def _generated(data: SiteData) -> dict[str, str | bytes]:
+    from .pages import load
+
+    out: dict[str, str | bytes] = {}
+    for module in load():
+        for path, content in module.files(data):
+            if path in out:
+                raise ValueError(f"two page modules write {path}")
+            out[path] = content
+    return out
+
+
+def _handwritten(repo: Path) -> dict[str, Path]:
+    base = repo / HANDWRITTEN_DIR
+    if not base.is_dir():
+        return {}
+    return {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+def write_sources(data: SiteData, out_dir: Path) -> int:
+    """Write build/docs; return how many files it holds."""
+    generated = _generated(data)
+    handwritten = _handwritten(data.repo)
+    clashes = sorted(set(generated) & set(handwritten))
+    if clashes:
+        raise SiteConfigError(
+            [RULES["W103"].finding(f"{HANDWRITTEN_DIR}/{path}", (1, 1), actual=path) for path in clashes]
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    wanted: set[str] = set()
+    for path, source in handwritten.items():
+        _write_if_changed(out_dir / path, source.read_bytes())
+        wanted.add(path)
+    for path, content in generated.items():
+        _write_if_changed(out_dir / path, content.encode("utf-8") if isinstance(content, str) else content)
+        wanted.add(path)
+    _remove_stale(out_dir, wanted)
+    return len(wanted)
+
+
+def _write_if_changed(target: Path, content: bytes) -> None:
+    try:
+        if target.read_bytes() == content:
+            return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
+def _remove_stale(out_dir: Path, wanted: set[str]) -> None:
+    for path in sorted(out_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(out_dir).as_posix()
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not out_dir.exists():
+        out_dir.mkdir(parents=True)
+
+
+def reset(out_dir: Path) -> None:
+    shutil.rmtree(out_dir, ignore_errors=True)

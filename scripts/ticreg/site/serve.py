@@ -1,0 +1,105 @@
+"""`ticreg serve`: build, serve site/ on a local port, rebuild when a source changes.
+
+Watching is plain polling of file sizes and modification times (registry/,
+docs/, overrides/, templates/, mkdocs.yml): no MkDocs plugin or livereload
+machinery, so the preview is exactly what `ticreg build` publishes. A new
+build is written beside the old one and swapped in, so a reader never gets
+a half-written site; a build that fails leaves the last good site served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+from ..errors import TicregError
+from .. import report
+from .build import RegistryHasErrors, build_site
+from .settings import SiteConfigError
+
+WATCHED = ("registry", "docs", "overrides", "templates", "mkdocs.yml")
+
+
+def snapshot(repo: Path, registry: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime) of every watched file: any edit, addition or removal changes it."""
+    roots = [registry] + [repo / name for name in WATCHED if name != "registry"]
+    state = {}
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+        for path in paths:
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue
+            state[str(path)] = (info.st_size, info.st_mtime_ns)
+    return state
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass
+
+
+def rebuild(repo: Path, registry: Path, site_dir: str, today: dt.date, out) -> bool:
+    """Build into <site_dir>.next and swap it in; report problems; True when it worked."""
+    staging = f"{site_dir}.next"
+    try:
+        result = build_site(repo, registry, today, site_dir=staging)
+    except (SiteConfigError, RegistryHasErrors) as exc:
+        report.emit(exc.findings, getattr(exc, "files", 1), "text", out, out, None)
+        out.write(f"ticreg：{exc}；继续提供上一次成功构建的网站。\n")
+        out.flush()
+        return False
+    except TicregError as exc:
+        out.write(f"ticreg：{exc}；继续提供上一次成功构建的网站。\n")
+        out.flush()
+        return False
+    target, old = repo / site_dir, repo / f"{site_dir}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    (repo / staging).rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    out.write(f"已重新构建：{result.centers} 个中心，{result.notices} 条公告。\n")
+    out.flush()
+    return True
+
+
+def serve(
+    repo: Path,
+    registry: Path,
+    *,
+    host: str,
+    port: int,
+    today: Callable[[], dt.date],
+    interval: float = 1.0,
+    site_dir: str = "site",
+    stop: threading.Event | None = None,
+    out=sys.stdout,
+) -> None:
+    stop = stop or threading.Event()
+    (repo / site_dir).mkdir(exist_ok=True)
+    rebuild(repo, registry, site_dir, today(), out)
+    handler = functools.partial(_QuietHandler, directory=str(repo / site_dir))
+    server = ThreadingHTTPServer((host, port), handler)
+    shown_host = f"[{host}]" if ":" in host else host
+    out.write(f"预览地址：http://{shown_host}:{server.server_address[1]}/（按 Ctrl+C 停止）\n")
+    out.flush()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        seen = snapshot(repo, registry)
+        while not stop.wait(interval):
+            now = snapshot(repo, registry)
+            if now != seen:
+                seen = now
+                rebuild(repo, registry, site_dir, today(), out)
+    finally:
+        server.shutdown()
+        server.server_close()
