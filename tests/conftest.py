@@ -108,3 +108,35 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> CliResult:
 @pytest.fixture
 def mini(tmp_path: Path) -> MiniRegistry:
     return MiniRegistry(tmp_path)
+
+
+# --- the public website -------------------------------------------------------
+
+# What a repository needs for `ticreg build`: copied into a temporary
+# directory, so the tests never write build/ or site/ into the checkout.
+SITE_INPUTS = ("registry", "docs", "overrides", "templates", "schemas", "mkdocs.yml")
+
+
+def copy_site_inputs(target: Path) -> Path:
+    for name in SITE_INPUTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy(source, target / name)
+    return target
+
+
+def build_site_in(repo: Path, *extra: str) -> CliResult:
+    """Run the real `ticreg build` in ``repo`` (its cwd), with the tests' fixed today."""
+    return run_cli("build", "--today", TODAY.isoformat(), *extra, cwd=repo)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The shipped sample registry, built once per test session; returns the repo copy
+    (its site/ holds the HTML, build/docs the generated sources)."""
+    repo = copy_site_inputs(tmp_path_factory.mktemp("sample-site"))
+    result = build_site_in(repo)
+    assert result.code == 0, result.stdout + result.stderr
+    return repo

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 from pathlib import Path
@@ -23,7 +24,7 @@ class SiteBuildFailed(TicregError):
 
 @contextlib.contextmanager
 def _source_date(today: dt.date):
-    epoch = int(dt.datetime(today.year, today.month, today.day, tzinfo=TIMEZONE).timestamp())
+    epoch = int(dt.datetime(today.year, today.month, today.day, 12, tzinfo=TIMEZONE).timestamp())
     before = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
@@ -33,6 +34,30 @@ def _source_date(today: dt.date):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+@contextlib.contextmanager
+def _memoized_segmentation(jieba):
+    """Material segments every heading and paragraph of every page with jieba;
+    the same phrases (labels, headings, unit names, notice wording) recur on
+    thousands of pages. Remembering each phrase's words gives the same words
+    in a fraction of the time; the original function is back afterwards."""
+    original = jieba.cut
+
+    @functools.lru_cache(maxsize=500_000)
+    def words(sentence, cut_all, hmm):
+        return tuple(original(sentence, cut_all=cut_all, HMM=hmm))
+
+    def cut(sentence, cut_all=False, HMM=True, use_paddle=False):
+        if use_paddle or not isinstance(sentence, (str, bytes)):
+            return original(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
+        return iter(words(sentence, cut_all, HMM))
+
+    jieba.cut = cut
+    try:
+        yield
+    finally:
+        jieba.cut = original
 
 
 class _CountWarnings(logging.Handler):
@@ -56,7 +81,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, today: dt.date) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
-        with _source_date(today):
+        with _source_date(today), _memoized_segmentation(jieba):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
             build(config)
     except MkDocsException as exc:

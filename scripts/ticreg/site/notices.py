@@ -7,7 +7,9 @@
     revocation     a center's revoked event (Art. 14)
 
 A publicity notice is "open" until its window's last day, as of the ``today``
-the build is given; the daily rebuild moves it to "closed". Nothing else
+the build is given; the daily rebuild moves it to "closed". An application
+withdrawn or refused (objection upheld) while its window runs is "ended":
+the public should not be invited to object to it any more. Nothing else
 about a notice depends on the day of the build.
 """
 
@@ -29,7 +31,11 @@ KINDS = {
 
 OPEN = "open"
 CLOSED = "closed"
-PUBLICITY_STATUS = {OPEN: "公示中", CLOSED: "公示期满"}
+ENDED = "ended"
+PUBLICITY_STATUS = {OPEN: "公示中", CLOSED: "公示期满", ENDED: "公示终止"}
+
+# Events that end an application's publicity before its window runs out.
+_ENDS_PUBLICITY = frozenset({"objection-upheld", "rejected", "withdrawn"})
 
 
 @dataclass(frozen=True)
@@ -132,10 +138,11 @@ def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
             application = record.model
             if application is None or application.kind == "change":
                 continue
-            for event in application.history:
+            for index, event in enumerate(application.history):
                 if event.event != "publicity-started":
                     continue
                 window = publicity_window(event.date, policy.publicity, ctx.calendar)
+                ended = any(e.event in _ENDS_PUBLICITY and e.date <= today for e in application.history[index + 1:])
                 out.append(
                     Notice(
                         id="",
@@ -149,7 +156,7 @@ def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
                         cluster_label=policy.name_of("clusters", application.cluster) if application.cluster else None,
                         county_label=policy.name_of("counties", application.county_code),
                         window=window,
-                        status=OPEN if today <= window.end else CLOSED,
+                        status=CLOSED if today > window.end else ENDED if ended else OPEN,
                         notice_url=event.notice_url,
                     )
                 )

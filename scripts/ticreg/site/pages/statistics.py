@@ -1,0 +1,42 @@
+"""统计 (statistics/index.md): centers by category, cluster, county, year and state.
+
+Each breakdown is drawn as an inline SVG bar chart at build time (charts.py)
+and followed by the same numbers as a table, for screen readers and for
+copying. The figures are as of the build's ``today``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..charts import bar_chart
+from ..counts import Breakdown, Count, breakdowns
+from ..render import render
+
+PAGE = "statistics/index.md"
+KEYS = ("category", "cluster", "county", "year", "state")
+
+
+def with_missing_years(breakdown: Breakdown) -> Breakdown:
+    """Years between the first and last certification with no center, as zeros:
+    a gap in a time axis would read as if those years did not exist."""
+    if not breakdown.counts:
+        return breakdown
+    have = {int(c.id): c for c in breakdown.counts}
+    years = range(min(have), max(have) + 1)
+    return replace(breakdown, counts=tuple(have.get(y) or Count(str(y), f"{y}年", 0) for y in years))
+
+
+def files(data):
+    counts = breakdowns(data.centers, data.policy)
+    counts["year"] = with_missing_years(counts["year"])
+    sections = {
+        key: {
+            "breakdown": counts[key],
+            "chart": bar_chart(
+                f"tic-chart-{key}", counts[key].title, [(c.label, c.count) for c in counts[key].counts]
+            ),
+        }
+        for key in KEYS
+    }
+    yield PAGE, render("statistics.md.j2", sections=sections, total=len(data.centers), today=data.today)
