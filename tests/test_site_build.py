@@ -149,6 +149,14 @@ def test_the_search_index_holds_jieba_segmented_chinese_words(sample_site):
     assert re.search(r"\\u200b|\u200b", index["config"]["separator"])
 
 
+def test_heading_anchors_are_readable_chinese(sample_site):
+    """pymdownx.slugs keeps the Chinese heading as its anchor (the default slugify would drop it)."""
+    html = (sample_site / "site" / "centers" / "coalbed-methane-development" / "index.html").read_text(encoding="utf-8")
+    anchors = re.findall(r'<h2 id="([^"]+)"', html)
+    assert "基本信息" in anchors
+    assert all(re.fullmatch(r"[\w\-（）]+", a) for a in anchors), anchors
+
+
 def test_search_separator_splits_on_the_zero_width_space(sample_site):
     index = json.loads((sample_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert re.compile(index["config"]["separator"]).split("甲\u200b乙") == ["甲", "乙"]

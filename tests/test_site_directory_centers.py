@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -19,6 +18,7 @@ import markdown
 import pytest
 import yaml
 from conftest import REGISTRY, REPO, TODAY
+from html_tree import Node, parse
 from ticreg.process.evaluation import add_years
 from ticreg.process.machine import CENTER_STATES
 from ticreg.site import charts
@@ -26,88 +26,7 @@ from ticreg.site.charts import bar_chart
 from ticreg.site.public import CENTER_STATE_ORDER
 from ticreg.site.render import rel, zh_date
 
-# --- a tiny DOM over html.parser ------------------------------------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None = None):
-        self.tag = tag
-        self.attrs = attrs
-        self.parent = parent
-        self.children: list[Node | str] = []
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, **attrs: str) -> list[Node]:
-        """Descendants by tag and exact attribute values (``class_`` matches one class)."""
-        out = []
-        for node in self.iter():
-            if tag is not None and node.tag != tag:
-                continue
-            ok = True
-            for name, value in attrs.items():
-                if name == "class_":
-                    ok = value in (node.attrs.get("class") or "").split()
-                else:
-                    ok = node.attrs.get(name.replace("_", "-")) == value
-                if not ok:
-                    break
-            if ok:
-                out.append(node)
-        return out
-
-    def find(self, tag: str | None = None, **attrs: str) -> Node:
-        found = self.find_all(tag, **attrs)
-        assert found, f"no <{tag or '*'} {attrs}>"
-        return found[0]
-
-    def text(self) -> str:
-        parts = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text())
-        return "".join(parts)
-
-
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.current = self.root
-        self.start_tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, dict(attrs), self.current)
-        self.start_tags.append((tag, dict(attrs)))
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.start_tags.append((tag, dict(attrs)))
-        self.current.children.append(Node(tag, dict(attrs), self.current))
-
-    def handle_endtag(self, tag):
-        node = self.current
-        while node is not self.root and node.tag != tag:
-            node = node.parent
-        if node is not self.root:
-            self.current = node.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def parse(html: str) -> _Builder:
-    builder = _Builder()
-    builder.feed(html)
-    builder.close()
-    return builder
+# --- built pages ---------------------------------------------------------------
 
 
 def page(sample_site: Path, url: str) -> Node:
