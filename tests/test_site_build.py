@@ -11,7 +11,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import REPO, TODAY, build_site_in, copy_site_inputs

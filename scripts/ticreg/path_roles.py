@@ -24,6 +24,14 @@ PROTECTED_PATHS: tuple[tuple[str, str], ...] = (
     ("pyproject.toml", "admin"),
     (".gitattributes", "admin"),
     (".gitignore", "admin"),  # decides which working-tree files count as added
+    # The website's machinery: mkdocs.yml may name Python objects MkDocs runs,
+    # theme overrides print unescaped, and scripts run in every visitor's browser.
+    ("mkdocs.yml", "admin"),
+    ("overrides/", "admin"),
+    ("docs/assets/", "admin"),
+    # Hooks run commands on every developer's machine that installs them.
+    (".pre-commit-config.yaml", "admin"),
+    (".pre-commit-hooks.yaml", "admin"),
     # The rules in force: thresholds, who is who, the departments, the holidays.
     ("{registry}policy.yml", "admin"),
     ("{registry}staff.yml", "admin"),

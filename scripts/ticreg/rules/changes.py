@@ -35,7 +35,7 @@ _ORDER = "第九条、第十四条、第十五条、第十六条"
 _9 = "第九条"
 _5 = "第五条、第九条"
 
-from ..path_roles import DEFAULT_ROLE, PROTECTED_PATHS, ROLE_RANK, protected_paths  # noqa: F401  (re-exported)
+from ..path_roles import DEFAULT_ROLE, PROTECTED_PATHS, ROLE_RANK, protected_paths  # noqa: E402, F401  (re-exported)
 
 
 def required_role(path: str, kind: str | None, table: tuple[tuple[str, str], ...]) -> str:
