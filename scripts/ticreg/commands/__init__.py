@@ -17,6 +17,11 @@ COMMANDS = (
     "codeowners",
     "build",
     "serve",
+    "pr_comment",
+    "tracking_issue",
+    "issue_forms",
+    "intake",
+    "intake_reply",
 )
 
 
