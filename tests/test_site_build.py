@@ -324,3 +324,14 @@ def test_every_site_rule_has_a_failing_case():
     for rule_id, names in SITE_RULE_CASES.items():
         for name in names:
             assert rule_id in inspect.getsource(globals()[name]), (rule_id, name)
+
+
+def test_only_publicity_notices_are_in_the_search_index(sample_site):
+    """Publicity notices name applicants with no center page yet; other notices repeat their center's page."""
+    index = json.loads((sample_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    indexed = {d["location"].split("#")[0] for d in index["docs"]}
+    notices = {p.parent.name for p in (sample_site / "site" / "notices").glob("*/index.html")}
+    kinds = {name: re.match(r"\d{4}-\d{2}-\d{2}-([a-z]+)-", name).group(1) for name in notices}
+    assert {"publicity", "certification"} <= set(kinds.values())
+    for name, kind in kinds.items():
+        assert (f"notices/{name}/" in indexed) == (kind == "publicity"), name

@@ -41,16 +41,13 @@ def site_data(site: Site, ctx, today: dt.date, repo: Path) -> SiteData:
     return SiteData(site, ctx, centers, collect_notices(ctx, centers, today), today, repo)
 
 
-def _generated(data: SiteData) -> dict[str, str | bytes]:
+def _generated(data: SiteData):
+    """Every generated file, one at a time: at 10,000 centers, holding all
+    page texts at once would cost about 450 MB."""
     from .pages import load
 
-    out: dict[str, str | bytes] = {}
     for module in load():
-        for path, content in module.files(data):
-            if path in out:
-                raise ValueError(f"two page modules write {path}")
-            out[path] = content
-    return out
+        yield from module.files(data)
 
 
 def _handwritten(repo: Path) -> dict[str, Path]:
@@ -62,20 +59,24 @@ def _handwritten(repo: Path) -> dict[str, Path]:
 
 def write_sources(data: SiteData, out_dir: Path) -> int:
     """Write build/docs; return how many files it holds."""
-    generated = _generated(data)
     handwritten = _handwritten(data.repo)
-    clashes = sorted(set(generated) & set(handwritten))
-    if clashes:
-        raise SiteConfigError(
-            [RULES["W103"].finding(f"{HANDWRITTEN_DIR}/{path}", (1, 1), actual=path) for path in clashes]
-        )
     out_dir.mkdir(parents=True, exist_ok=True)
     wanted: set[str] = set()
+    clashes = []
+    for path, content in _generated(data):
+        if path in wanted:
+            raise ValueError(f"two page modules write {path}")
+        wanted.add(path)
+        if path in handwritten:
+            clashes.append(path)
+            continue
+        _write_if_changed(out_dir / path, content.encode("utf-8") if isinstance(content, str) else content)
+    if clashes:
+        raise SiteConfigError(
+            [RULES["W103"].finding(f"{HANDWRITTEN_DIR}/{path}", (1, 1), actual=path) for path in sorted(clashes)]
+        )
     for path, source in handwritten.items():
         _write_if_changed(out_dir / path, source.read_bytes())
-        wanted.add(path)
-    for path, content in generated.items():
-        _write_if_changed(out_dir / path, content.encode("utf-8") if isinstance(content, str) else content)
         wanted.add(path)
     _remove_stale(out_dir, wanted)
     return len(wanted)
