@@ -140,3 +140,19 @@ def sample_site(tmp_path_factory) -> Path:
     result = build_site_in(repo)
     assert result.code == 0, result.stdout + result.stderr
     return repo
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One Debian chromium for every browser test of the session: Playwright's
+    sync API allows one running instance per process, so test files share it."""
+    from browser.harness import launch_chromium, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
+    playwright.stop()

@@ -286,18 +286,14 @@ def test_every_link_on_a_handbook_page_reaches_a_built_page_and_anchor(sample_si
             assert anchor in rules_ids, href
 
 
-def test_the_handbook_pages_in_a_real_browser(sample_site):
+def test_the_handbook_pages_in_a_real_browser(sample_site, chromium_browser):
     """Opened in chromium from a local server: nothing requested from elsewhere, nothing
     missing, no script errors, and no serious or critical axe-core violations."""
-    from browser.harness import SiteServer, Visitor, blocking, format_violations, launch_chromium, require_browser, run_axe
+    from browser.harness import SiteServer, Visitor, blocking, format_violations, run_axe
 
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with SiteServer(sample_site / "site") as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with SiteServer(sample_site / "site") as server:
+        visitor = Visitor(chromium_browser, server.origin)
         try:
-            visitor = Visitor(browser, server.origin)
             for page in ("staff", "applicant"):
                 path = f"/handbook/{page}/"
                 visitor.open(path)
@@ -307,6 +303,5 @@ def test_the_handbook_pages_in_a_real_browser(sample_site):
                 assert not violations, format_violations(path, violations)
             visitor.assert_clean()
             assert not visitor.failed_local, visitor.failed_local
-            visitor.close()
         finally:
-            browser.close()
+            visitor.close()

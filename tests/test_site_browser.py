@@ -36,8 +36,6 @@ from browser.harness import (
     copy_site_inputs,
     describe,
     format_violations,
-    launch_chromium,
-    require_browser,
     run_axe,
     run_ticreg,
 )
@@ -165,18 +163,6 @@ def _serve(workdir: Path, manifest: HostileManifest | None = None) -> BuiltSite:
         manifest=manifest,
         notices=read_notices(site),
     )
-
-
-@pytest.fixture(scope="session")
-def chromium_browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = launch_chromium(playwright)
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="session")
