@@ -42,7 +42,7 @@ from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .findings import Finding
 from .issue_body import Problem, Refused, Submission, parse
 from .issue_forms import Form, forms
-from .loader import PosDict, load_bytes, load_file
+from .loader import PosDict, load_bytes, load_file, plain
 from .registry_context import load_model, load_policy
 from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, STAFF
 
@@ -249,21 +249,13 @@ def as_loaded(value):
     return value
 
 
-def _plain(node):
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def yaml_text(data: dict, header: list[str], shown: str) -> str:
     """The emitted text, verified to load back as exactly ``data``."""
     expected = as_loaded(data)
     for quote_all in (False, True):
         text = emit(data, header, quote_all)
         loaded = load_bytes(text.encode("utf-8"), shown)
-        if loaded.ok and _plain(loaded.data) == expected:
+        if loaded.ok and plain(loaded.data) == expected:
             return text
     raise TicregError("无法把申报表单写成与内容一致的 YAML 文件；这是本工具的缺陷，请报告给维护者")
 

@@ -91,6 +91,15 @@ class LoadedFile:
         return not any(f.severity == "error" for f in self.findings)
 
 
+def plain(node: object) -> object:
+    """Loaded data as plain dicts and lists (positions dropped), for comparing or re-validating."""
+    if isinstance(node, dict):
+        return {k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
 def locate(data: object, where: tuple, *, at_key: bool = False) -> Position:
     """Position of the node at ``where`` inside loaded data.
 

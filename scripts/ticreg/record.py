@@ -44,7 +44,7 @@ from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
 from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .findings import Finding
-from .loader import load_bytes
+from .loader import load_bytes, plain
 from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_model, load_policy
@@ -332,15 +332,6 @@ def _replace_scalar_line(line: str, col: int, old: str, new_text: str) -> str | 
     return None
 
 
-def _plain(node):
-    """Loaded data as plain dicts and lists, for comparing two loads."""
-    if isinstance(node, dict):
-        return {k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 # ---------------------------------------------------------------------------
 # `ticreg record`
 # ---------------------------------------------------------------------------
@@ -491,15 +482,15 @@ def record_event(
 
     # 1. The event's shape, by the same models and messages as validation.
     schema_context = {"policy": policy}
-    _, before = validate_model(model_class, _plain(raw), shown, schema_context)
-    appended = {**_plain(raw), "history": _plain(history_raw) + [raw_event]}
+    _, before = validate_model(model_class, plain(raw), shown, schema_context)
+    appended = {**plain(raw), "history": plain(history_raw) + [raw_event]}
     _, after = validate_model(model_class, appended, shown, schema_context)
     new_schema = _new_findings(after, before)
     if new_schema:
         raise _refuse(shown, new_schema, _option_hints(new_schema, event_name, target))
     try:
         typed = TypeAdapter(list[event_model]).validate_python(
-            _plain(history_raw) + [raw_event], context=schema_context
+            plain(history_raw) + [raw_event], context=schema_context
         )
     except ValidationError:
         raise _refuse(shown, before, ["现有办理记录本身有错误，请先按 ticreg validate 的报告修正"]) from None
@@ -590,7 +581,7 @@ def _splice(text: str, shown: str, event: dict, raw_event: dict, raw) -> str:
     lines = list(layout.lines)
     end = layout.end_of_history()
     flow = layout.flow_for(event)
-    expected = _plain(raw)
+    expected = plain(raw)
     expected["history"] = expected["history"] + [raw_event]
     name_line = None
     if "former_name" in event:
@@ -612,7 +603,7 @@ def _splice(text: str, shown: str, event: dict, raw_event: dict, raw) -> str:
         new_lines[end + 1 : end + 1] = _reindent(item, layout.dash_col, newline)
         candidate = "".join(new_lines)
         reread = load_bytes(candidate.encode("utf-8"), shown)
-        if reread.ok and _plain(reread.data) == expected:
+        if reread.ok and plain(reread.data) == expected:
             return candidate
     raise RecordRefused(f"无法在保持 {shown} 原有内容不变的前提下追加这条记录；请手工追加，并运行 ticreg validate")
 
@@ -662,14 +653,14 @@ def new_application(
     template = templates_dir(root) / TEMPLATES[kind]
     bom, text = _decode(template.read_bytes())
     template_data = load_bytes(text.encode("utf-8"), str(template))
-    if not template_data.ok or _plain(template_data.data).get("kind") != kind:
+    if not template_data.ok or plain(template_data.data).get("kind") != kind:
         raise TicregError(f"模板 {template} 无法读取或申报类型不是 {kind}")
     new_text = _fill_template(text, str(template), application_id, department, today)
-    expected = _plain(template_data.data)
+    expected = plain(template_data.data)
     expected.update(id=application_id, organizing_department=department,
                     history=[{"date": today.isoformat(), "event": "submitted"}])
     reread = load_bytes(new_text.encode("utf-8"), shown)
-    if not reread.ok or _plain(reread.data) != expected:
+    if not reread.ok or plain(reread.data) != expected:
         raise TicregError(f"无法由模板 {template} 生成申报文件；模板的写法与预期不同")
 
     path.parent.mkdir(parents=True, exist_ok=True)
