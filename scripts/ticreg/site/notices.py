@@ -16,7 +16,7 @@ about a notice depends on the day of the build.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
@@ -58,7 +58,6 @@ class Notice:
     evaluation: Evaluation | None = None
     change: Change | None = None
     revocation: Revocation | None = None
-    note: str | None = field(default=None)
 
     @property
     def kind_label(self) -> str:
