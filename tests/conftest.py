@@ -92,7 +92,19 @@ class CliResult:
         return [f["rule"] for f in self.findings]
 
 
-def run_cli(*args: str, cwd: Path, env: dict | None = None) -> CliResult:
+# The commands that judge by a date, and the option that gives it. A test
+# passes the date explicitly, so it gives the same answer on any day it runs;
+# only a test of the default itself says ``clock=True``.
+DATED_COMMANDS = {
+    "validate": "--today", "build": "--today", "serve": "--today", "record": "--today",
+    "new-application": "--today", "intake": "--today", "deadlines": "--as-of", "tracking-issue": "--as-of",
+}
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, clock: bool = False) -> CliResult:
+    option = DATED_COMMANDS.get(args[0]) if args else None
+    if option is not None and not clock and "--help" not in args:
+        assert option in args, f"ticreg {args[0]} in a test must be given {option} (it would read the real clock)"
     completed = subprocess.run(
         [sys.executable, "-m", "ticreg", *args],
         cwd=cwd,
@@ -103,6 +115,17 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None) -> CliResult:
     )
     assert "Traceback" not in completed.stderr, completed.stderr
     return CliResult(completed)
+
+
+@pytest.fixture(autouse=True)
+def no_clock_in_process(monkeypatch):
+    """A command run in-process that would read the real clock fails the test instead."""
+    import ticreg.commands._common as common
+
+    def clock_read():
+        raise AssertionError("a command read the real clock: pass --today (or --as-of) in the test")
+
+    monkeypatch.setattr(common, "shanghai_today", clock_read)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REGISTRY, REPO, MiniRegistry, run_cli
+from conftest import REGISTRY, REPO, TODAY, MiniRegistry, run_cli
 from rule_helpers import make_pending
 
 APPLICATION = "registry/applications/zezhou/2024-zezhou-001.yml"
@@ -54,7 +54,7 @@ def two_files_with_errors(mini: MiniRegistry) -> None:
 
 
 def test_clean_registry_exits_0(mini):
-    result = run_cli("validate", cwd=mini.base)
+    result = run_cli("validate", "--today", TODAY.isoformat(), cwd=mini.base)
     assert result.code == 0
     assert result.stdout == ""
     assert result.stderr == "检查了 8 个文件：0 个错误，0 个警告。\n"  # policy, departments, 4 calendar years, application, center
@@ -84,10 +84,10 @@ def test_warnings_alone_exit_0(mini):
     ]
     assert "技术机构" in result.findings[0]["message"]
     assert json.loads(result.stdout)["summary"] == {"files": 8, "errors": 0, "warnings": 1}
-    text = run_cli("validate", cwd=mini.base)
+    text = run_cli("validate", "--today", TODAY.isoformat(), cwd=mini.base)
     assert text.code == 0
     assert text.stderr == "检查了 8 个文件：0 个错误，1 个警告。\n"
-    github = run_cli("validate", "--format", "github", cwd=mini.base, env=env_with())
+    github = run_cli("validate", "--today", TODAY.isoformat(), "--format", "github", cwd=mini.base, env=env_with())
     assert github.code == 0
     assert github.stdout.startswith(f"::warning file={APPLICATION},line=15,col=14,title=C203 第六条、第七条::")
 
@@ -106,7 +106,8 @@ def test_warnings_alone_exit_0(mini):
     ],
 )
 def test_usage_errors_exit_2_in_chinese(mini, args, says):
-    result = run_cli(*args, cwd=mini.base)
+    # A usage error ends the command before any date is needed.
+    result = run_cli(*args, cwd=mini.base, clock=True)
     assert result.code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("ticreg：")
@@ -119,7 +120,7 @@ def test_usage_errors_exit_2_in_chinese(mini, args, says):
 def test_path_outside_the_registry_is_a_usage_error(mini, tmp_path):
     outside = mini.base / "draft.yml"
     shutil.copy(mini.application, outside)
-    result = run_cli("validate", "draft.yml", cwd=mini.base)
+    result = run_cli("validate", "--today", TODAY.isoformat(), "draft.yml", cwd=mini.base)
     assert result.code == 2
     assert result.stdout == ""
     assert "draft.yml" in result.stderr and "登记册" in result.stderr
@@ -130,7 +131,7 @@ def test_path_outside_the_registry_is_a_usage_error(mini, tmp_path):
 
 def test_text_format(mini):
     two_files_with_errors(mini)
-    result = run_cli("validate", "--format", "text", cwd=mini.base)
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "text", cwd=mini.base)
     assert result.code == 1
     as_json = mini.validate().findings
     lines = result.stdout.splitlines()
@@ -149,7 +150,7 @@ def test_text_format(mini):
 
 def test_text_is_the_default_format(mini):
     two_files_with_errors(mini)
-    assert run_cli("validate", cwd=mini.base).stdout == run_cli("validate", "--format", "text", cwd=mini.base).stdout
+    assert run_cli("validate", "--today", TODAY.isoformat(), cwd=mini.base).stdout == run_cli("validate", "--today", TODAY.isoformat(), "--format", "text", cwd=mini.base).stdout
 
 
 def test_json_format_has_exactly_the_documented_keys(mini):
@@ -182,7 +183,7 @@ def test_findings_are_sorted_by_path_then_line(mini):
         (APPLICATION, 44, 16, "S103"),
         (CENTER, 4, 1, "S102"),
     ]
-    text_order = [line.split(": ", 1)[0] for line in run_cli("validate", cwd=mini.base).stdout.splitlines()]
+    text_order = [line.split(": ", 1)[0] for line in run_cli("validate", "--today", TODAY.isoformat(), cwd=mini.base).stdout.splitlines()]
     assert text_order == [f"{APPLICATION}:32:10", f"{APPLICATION}:44:16", f"{CENTER}:4:1"]
 
 
@@ -205,7 +206,7 @@ def test_github_format_escapes_messages_and_properties(mini, tmp_path):
     # A file name with the same characters: it becomes the file= property.
     odd = mini.write("notes,v1:50%\nz.txt", "x")
     assert odd.exists()
-    result = run_cli("validate", "--format", "github", cwd=mini.base, env=env_with())
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "github", cwd=mini.base, env=env_with())
     assert result.code == 1
     lines = result.stdout.split("\n")
     assert lines[-1] == ""
@@ -235,7 +236,7 @@ def test_github_step_summary_is_appended_and_escaped(mini, tmp_path):
     edit(mini.application, "proposed_name: 晋城市煤层气高效开发技术创新中心", 'proposed_name: "<script>alert(1)</script>|`x`"')
     summary = tmp_path / "step-summary.md"
     summary.write_text("# 之前的步骤\n", encoding="utf-8")
-    result = run_cli("validate", "--format", "github", cwd=mini.base, env=env_with(GITHUB_STEP_SUMMARY=str(summary)))
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "github", cwd=mini.base, env=env_with(GITHUB_STEP_SUMMARY=str(summary)))
     assert result.code == 1
     report = summary.read_text(encoding="utf-8")
     assert report.startswith("# 之前的步骤\n")
@@ -256,7 +257,7 @@ def test_github_step_summary_is_appended_and_escaped(mini, tmp_path):
 
 def test_github_step_summary_passes_when_clean(mini, tmp_path):
     summary = tmp_path / "step-summary.md"
-    result = run_cli("validate", "--format", "github", cwd=mini.base, env=env_with(GITHUB_STEP_SUMMARY=str(summary)))
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "github", cwd=mini.base, env=env_with(GITHUB_STEP_SUMMARY=str(summary)))
     assert result.code == 0
     assert result.stdout == ""
     report = summary.read_text(encoding="utf-8")
@@ -266,7 +267,7 @@ def test_github_step_summary_passes_when_clean(mini, tmp_path):
 
 def test_github_format_without_step_summary(mini):
     two_files_with_errors(mini)
-    result = run_cli("validate", "--format", "github", cwd=mini.base, env=env_with())
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "github", cwd=mini.base, env=env_with())
     assert result.code == 1
     assert len(result.stdout.splitlines()) == 3
     assert list(mini.base.iterdir()) == [mini.root]
@@ -328,14 +329,14 @@ def test_registry_option_validates_another_directory(mini, tmp_path):
     shutil.copytree(REGISTRY, elsewhere)
     # The cwd's own registry/ is broken; --registry must not look at it.
     two_files_with_errors(mini)
-    result = run_cli("validate", "--format", "json", "--registry", str(elsewhere), cwd=mini.base)
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "json", "--registry", str(elsewhere), cwd=mini.base)
     assert result.code == 0
     assert result.findings == []
     assert json.loads(result.stdout)["summary"]["files"] == registry_file_count(REGISTRY)
     # And it reports that directory's findings, with paths relative to the cwd.
     edit(elsewhere / "applications" / "zezhou" / "2024-zezhou-001.yml",
          "  independent_legal_person: true\n", "  independent_legal_person: NO\n")
-    result = run_cli("validate", "--format", "json", "--registry", "elsewhere/copy", cwd=tmp_path)
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "json", "--registry", "elsewhere/copy", cwd=tmp_path)
     assert result.code == 1
     assert ("elsewhere/copy/applications/zezhou/2024-zezhou-001.yml", "S103", 14, 29) in [
         (f["path"], f["rule"], f["line"], f["column"]) for f in result.findings
@@ -343,7 +344,7 @@ def test_registry_option_validates_another_directory(mini, tmp_path):
 
 
 def test_shipped_registry_is_valid():
-    result = run_cli("validate", "--format", "json", cwd=REPO)
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "json", cwd=REPO)
     assert result.code == 0, result.stdout
     assert result.findings == []
     summary = json.loads(result.stdout)["summary"]

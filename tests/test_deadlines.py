@@ -248,7 +248,7 @@ def test_json_with_nothing_to_do(mini):
 
 def test_default_as_of_is_today_in_shanghai(sample):
     before = shanghai_today()
-    result = run_cli("deadlines", "--format", "json", cwd=sample)
+    result = run_cli("deadlines", "--format", "json", cwd=sample, clock=True)
     after = shanghai_today()
     assert result.code == 0
     assert json.loads(result.stdout)["as_of"] in {before.isoformat(), after.isoformat()}
@@ -461,7 +461,7 @@ def test_malformed_as_of_exits_2(mini, bad):
 
 @pytest.mark.parametrize("args", [["--format", "xml"], ["--registry", "no-such-dir"], ["--bogus"]])
 def test_other_usage_errors_exit_2(mini, args):
-    result = run_cli("deadlines", *args, cwd=mini.base)
+    result = run_cli("deadlines", "--as-of", "2026-11-26", *args, cwd=mini.base)
     assert result.code == 2
     assert CJK.search(result.stderr)
 

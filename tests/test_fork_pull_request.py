@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REGISTRY, run_cli
+from conftest import REGISTRY, TODAY, run_cli
 from fake_github import BOT, FakeGitHub
 from ticreg.markdown_safe import JOINER
 from ticreg.pr_comment import COMMENT_LIMIT, MARKER
@@ -148,7 +148,7 @@ def test_a_fork_pull_request_gets_one_comment_updated_on_each_push(scenario: Sce
     git(s.repo, "checkout", "-q", "-b", "fork-branch")
 
     # Push 1: a valid application, added the way the applicant handbook says.
-    created = run_cli("new-application", "--department", "zezhou", "--id", "2026-zezhou-077", cwd=s.repo)
+    created = run_cli("new-application", "--today", TODAY.isoformat(), "--department", "zezhou", "--id", "2026-zezhou-077", cwd=s.repo)
     assert created.code == 0, created.stderr
     head1 = s.commit("申报 2026-zezhou-077")
     first = s.validate(run_id=101)

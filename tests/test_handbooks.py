@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from command_lines import all_commands, problems, sh_commands, subparsers
-from conftest import REGISTRY, REPO, run_cli
+from conftest import REGISTRY, REPO, TODAY, run_cli
 from html_tree import parse
 from test_site_notices_data import resolves
 from ticreg.process.machine import (
@@ -174,12 +174,12 @@ def test_the_example_finding_is_what_validate_reports_for_that_mistake(tmp_path)
     assert line, "示例应是 E109（研发设备原值）"
     path, department, application_id, _, value = line.groups()
     shutil.copytree(REGISTRY, tmp_path / "registry")
-    created = run_cli("new-application", "--department", department, "--id", application_id, cwd=tmp_path)
+    created = run_cli("new-application", "--today", TODAY.isoformat(), "--department", department, "--id", application_id, cwd=tmp_path)
     assert created.code == 0, created.stderr
     file = tmp_path / path
     file.write_text(re.sub(r"^rd_equipment_value_yuan: .*$", f"rd_equipment_value_yuan: {value}",
                            file.read_text(encoding="utf-8"), flags=re.MULTILINE), encoding="utf-8")
-    result = run_cli("validate", "--format", "json", path, cwd=tmp_path)
+    result = run_cli("validate", "--today", TODAY.isoformat(), "--format", "json", path, cwd=tmp_path)
     (finding,) = result.findings
     shown = Finding(**{k: finding[k] for k in ("path", "line", "column", "rule", "severity", "article", "message")})
     assert line.group(0) == f"{shown.path}:{shown.line}:{shown.column}: {shown.rule} {shown.message}"

@@ -486,7 +486,7 @@ def test_unknown_and_ambiguous_ids_are_usage_errors(mini):
 
 def test_cli_records_and_confirms_in_chinese(mini):
     before = mini.center.read_text(encoding="utf-8")
-    result = run_cli("record", "evaluated", "coalbed-methane-development", "--date", "2026-11-20",
+    result = run_cli("record", "--today", TODAY.isoformat(), "evaluated", "coalbed-methane-development", "--date", "2026-11-20",
                      "--outcome", "rectify", "--deadline", "2027-05-31", "--evaluator", "山西恒信科技评估咨询有限公司",
                      "--ref", "晋市科发〔2026〕70号", "--note", "限期整改", cwd=mini.base)
     assert result.code == 0, result.stderr
@@ -502,18 +502,18 @@ def test_cli_records_and_confirms_in_chinese(mini):
     assert mini.validate().code == 0
 
 
-def test_cli_excellent_flag_and_default_date(mini, cli):
-    code, _, err = cli(mini.base, "record", "evaluated", "coalbed-methane-development", "--outcome", "retain",
-                       "--excellent")
+def test_cli_excellent_flag_and_the_date_defaults_to_today(mini, cli):
+    code, _, err = cli(mini.base, "record", "--today", "2026-11-25", "evaluated", "coalbed-methane-development",
+                       "--outcome", "retain", "--excellent")
     assert code == 0, err
     last = yaml.safe_load(mini.center.read_text(encoding="utf-8"))["history"][-1]
     assert last["excellent"] is True and last["outcome"] == "retain"
-    assert isinstance(last["date"], dt.date) and last["date"] >= TODAY  # today in Asia/Shanghai
+    assert last["date"] == dt.date(2026, 11, 25)
 
 
 def test_cli_refusal_exits_1_and_writes_nothing(mini, cli):
     before = mini.application.read_bytes()
-    code, _, err = cli(mini.base, "record", "rejected", "2024-zezhou-001", "--stage", "meeting", "--reason", "x",
+    code, _, err = cli(mini.base, "record", "--today", TODAY.isoformat(), "rejected", "2024-zezhou-001", "--stage", "meeting", "--reason", "x",
                        "--date", "2024-06-18")
     assert code == 1
     assert err.startswith("ticreg：不能记录，registry/applications/zezhou/2024-zezhou-001.yml 未作任何改动：\n  F801 ")
@@ -521,7 +521,7 @@ def test_cli_refusal_exits_1_and_writes_nothing(mini, cli):
 
 
 def test_cli_wrong_record_type_exits_1_with_a_hint(mini, cli):
-    code, _, err = cli(mini.base, "record", "evaluated", "2024-zezhou-001", "--outcome", "retain",
+    code, _, err = cli(mini.base, "record", "--today", TODAY.isoformat(), "evaluated", "2024-zezhou-001", "--outcome", "retain",
                        "--date", "2024-06-18")
     assert code == 1
     assert "S103 history[8].event（事件） 的值“evaluated”不符合要求" in err
@@ -538,7 +538,7 @@ def test_cli_wrong_record_type_exits_1_with_a_hint(mini, cli):
 ])
 def test_cli_usage_errors_exit_2(mini, cli, args):
     before = {p: p.read_bytes() for p in mini.root.rglob("*.yml")}
-    code, _, err = cli(mini.base, *args)
+    code, _, err = cli(mini.base, *args, "--today", TODAY.isoformat())
     assert code == 2
     assert err.startswith("ticreg：")
     assert {p: p.read_bytes() for p in mini.root.rglob("*.yml")} == before
@@ -576,7 +576,7 @@ def test_new_application_is_the_template_with_id_department_and_submission(mini,
 
 def test_new_applications_validate_as_written_apart_from_the_change_templates_center(mini):
     for kind, number in (("certification", "002"), ("direct-certification", "003"), ("change", "004")):
-        result = run_cli("new-application", "--department", "zezhou", "--id", f"2026-zezhou-{number}",
+        result = run_cli("new-application", "--today", TODAY.isoformat(), "--department", "zezhou", "--id", f"2026-zezhou-{number}",
                          "--kind", kind, cwd=mini.base)
         assert result.code == 0, result.stderr
         assert result.stdout.startswith(f"已创建 registry/applications/zezhou/2026-zezhou-{number}.yml")
@@ -599,7 +599,7 @@ def test_new_applications_validate_as_written_apart_from_the_change_templates_ce
 
 
 def test_default_kind_is_certification_and_records_follow(mini, cli):
-    code, _, err = cli(mini.base, "new-application", "--department", "zezhou", "--id", "2026-zezhou-002")
+    code, _, err = cli(mini.base, "new-application", "--today", TODAY.isoformat(), "--department", "zezhou", "--id", "2026-zezhou-002")
     assert code == 0, err
     path = mini.root / "applications" / "zezhou" / "2026-zezhou-002.yml"
     data = mini.read_data(path)
@@ -607,7 +607,7 @@ def test_default_kind_is_certification_and_records_follow(mini, cli):
     submitted = data["history"][0]["date"]
     before = path.read_text(encoding="utf-8")
     # The department approves the same day (never after today, whatever day the test runs).
-    code, _, err = cli(mini.base, "record", "department-approved", "2026-zezhou-002", "--date", submitted.isoformat(),
+    code, _, err = cli(mini.base, "record", "--today", TODAY.isoformat(), "department-approved", "2026-zezhou-002", "--date", submitted.isoformat(),
                        "--ref", "泽科发〔2026〕30号")
     assert code == 0, err
     assert inserted(before, path.read_text(encoding="utf-8")) == [
@@ -627,7 +627,7 @@ def test_default_kind_is_certification_and_records_follow(mini, cli):
 ])
 def test_new_application_refuses_bad_names(mini, cli, department, application_id, expected):
     before = sorted(p.relative_to(mini.base) for p in mini.base.rglob("*"))
-    code, _, err = cli(mini.base, "new-application", "--department", department, "--id", application_id)
+    code, _, err = cli(mini.base, "new-application", "--today", TODAY.isoformat(), "--department", department, "--id", application_id)
     assert code == 2
     assert expected in err
     assert sorted(p.relative_to(mini.base) for p in mini.base.rglob("*")) == before

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from .. import report
 from ..errors import EXIT_OK
-from ..today import parse_date_argument, shanghai_today
-from ._common import add_registry_option, registry_root
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "build"
 
@@ -20,7 +19,7 @@ def register(commands) -> None:
         description="校验登记册，把全部页面写入 mkdocs.yml 的 docs_dir（build/docs），"
         "再用 MkDocs 构建到当前目录的 site/。登记册有错误时不构建。",
     )
-    parser.add_argument("--today", metavar="DATE", help="按此日期判断公示是否期满（默认：北京时间今天），格式 YYYY-MM-DD")
+    add_today_option(parser, "按此日期判断公示是否期满")
     parser.add_argument("--site-dir", metavar="DIR", default="site", help="网站输出目录（默认：site）")
     parser.add_argument(
         "--sources-only", action="store_true", help="只生成页面源文件（build/docs），不运行 MkDocs；供 zensical build 等使用"
@@ -32,7 +31,7 @@ def run(args) -> int:
     from ..site.build import RegistryHasErrors, build_site
     from ..site.settings import SiteConfigError
 
-    today = parse_date_argument(args.today, "--today") if args.today is not None else shanghai_today()
+    today = today_from(args)
     root = registry_root(args)
     try:
         result = build_site(Path.cwd(), root, today, site_dir=args.site_dir, sources_only=args.sources_only)

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from ..today import parse_date_argument, shanghai_today
-from ._common import add_registry_option, registry_root
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "deadlines"
 
@@ -19,7 +18,7 @@ def register(commands) -> None:
         description="列出截至某日须办理的事项：进行中的公示、可下达认定文件的申报、"
         "即将到期或已逾期的绩效评估、整改期限。",
     )
-    parser.add_argument("--as-of", metavar="DATE", help="按此日期列出（默认：北京时间今天），格式 YYYY-MM-DD")
+    add_today_option(parser, "按此日期列出", "--as-of")
     parser.add_argument(
         "--format", choices=("text", "json", "ics"), default="text", help="输出格式：text（默认）、json 或 ics（iCalendar）"
     )
@@ -29,7 +28,7 @@ def register(commands) -> None:
 def run(args) -> int:
     from .. import deadlines
 
-    as_of = parse_date_argument(args.as_of, "--as-of") if args.as_of is not None else shanghai_today()
+    as_of = today_from(args, "--as-of")
     root = registry_root(args)
     items = deadlines.collect(root, Path.cwd(), as_of)
     if args.format == "ics":

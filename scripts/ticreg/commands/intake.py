@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from ._common import add_registry_option, registry_root
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "intake"
 BODY_VARIABLE = "ISSUE_BODY"
@@ -28,7 +28,7 @@ def register(commands) -> None:
     parser.add_argument("--body-file", metavar="FILE",
                         help=f"从文件读取议题正文（UTF-8）；不给时读取环境变量 {BODY_VARIABLE}")
     parser.add_argument("--issue-number", metavar="N", help="议题编号（只能是数字），写入文件开头的注释和拉取请求说明")
-    parser.add_argument("--today", metavar="DATE", help="受理日期，即 submitted 的日期和申报代号的年份（默认：北京时间今天）")
+    add_today_option(parser, "受理日期，即 submitted 的日期和申报代号的年份")
     parser.add_argument("--actor", metavar="LOGIN",
                         help="添加受理标签的账号：须在 staff.yml 中，组织管理部门的账号只能受理本部门的申报")
     parser.add_argument("--taken", metavar="FILE",
@@ -77,10 +77,9 @@ def run(args) -> int:
     from .. import intake
     from ..intake_report import problems_report, pull_request_summary
     from ..registry_files import display_path
-    from ..today import parse_date_argument, shanghai_today
 
     root = registry_root(args)
-    today = parse_date_argument(args.today, "--today") if args.today else shanghai_today()
+    today = today_from(args)
     number = _issue_number(args.issue_number)
     taken = _taken(args.taken)
     body = _body(args)

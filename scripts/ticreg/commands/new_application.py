@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from ..today import shanghai_today
-from ._common import add_registry_option, registry_root
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "new-application"
 
@@ -27,6 +26,7 @@ def register(commands) -> None:
     parser.add_argument("--id", metavar="ID", required=True, help="申报代号，如 2026-zezhou-002（小写字母、数字和连字符）")
     parser.add_argument("--kind", choices=tuple(TEMPLATES), default="certification",
                         help="certification 一般程序认定（默认）、direct-certification 直接认定、change 重大事项变更")
+    add_today_option(parser, "申报日期：写入 submitted 记录的日期")
     add_registry_option(parser)
 
 
@@ -34,7 +34,7 @@ def run(args) -> int:
     from ..record import KIND_LABELS, new_application
 
     root = registry_root(args)
-    today = shanghai_today()  # read once, here, and passed down
+    today = today_from(args)  # read once, here, and passed down
     created = new_application(root, Path.cwd(), args.department, args.id, args.kind, today=today)
     lines = [
         (

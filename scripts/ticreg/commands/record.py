@@ -13,8 +13,8 @@ from ticreg_schemas.events import (
 )
 
 from ..errors import EXIT_OK
-from ..today import parse_date_argument, shanghai_today
-from ._common import add_registry_option, registry_root
+from ..today import parse_date_argument
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "record"
 
@@ -49,6 +49,7 @@ def register(commands) -> None:
     parser.add_argument("--new-name", metavar="TEXT",
                         help="更名后的名称（中心的 changed：new_name；原名称自动记为 former_name，并改写 name）")
     parser.add_argument("--note", metavar="TEXT", help="备注（任何事件：note）")
+    add_today_option(parser, "今天的日期：事件日期的默认值，也是事件日期的上限")
     add_registry_option(parser)
 
 
@@ -57,9 +58,9 @@ def run(args) -> int:
     from ..record import record_event
 
     root = registry_root(args)
-    today = shanghai_today()  # read once, here, and passed down
+    today = today_from(args)  # read once, here, and passed down
     fields = {
-        "date": parse_date_argument(args.date, "--date") if args.date else today,
+        "date": parse_date_argument(args.date, "--date") if args.date is not None else today,
         "document_number": args.ref,
         "center_id": args.center,
         "application_id": args.application,
@@ -67,7 +68,7 @@ def run(args) -> int:
         "reason": args.reason,
         "outcome": args.outcome,
         "excellent": True if args.excellent else None,
-        "rectification_deadline": parse_date_argument(args.deadline, "--deadline") if args.deadline else None,
+        "rectification_deadline": parse_date_argument(args.deadline, "--deadline") if args.deadline is not None else None,
         "evaluator": args.evaluator,
         "new_name": args.new_name,
         "note": args.note,

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from ..today import parse_date_argument, shanghai_today
-from ._common import add_registry_option, registry_root
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 from ._github import add_github_options
 
 NAME = "tracking-issue"
@@ -20,7 +19,7 @@ def register(commands) -> None:
         description="列出已逾期的绩效评估、已过整改期限尚未复评的中心、公示期满尚未作出决定的申报，"
         "输出议题正文；给出 --post 时新建、更新、关闭或重新打开仓库中唯一的一个跟踪议题。",
     )
-    parser.add_argument("--as-of", metavar="DATE", help="按此日期列出（默认：北京时间今天），格式 YYYY-MM-DD")
+    add_today_option(parser, "按此日期列出", "--as-of")
     parser.add_argument("--post", action="store_true", help="发表到 GitHub（需要环境变量 GITHUB_TOKEN）；不给时只输出正文")
     parser.add_argument(
         "--label", metavar="NAME", default=None, help="跟踪议题的标签（默认 registry-deadlines），据此与正文中的标记找到该议题"
@@ -32,7 +31,7 @@ def register(commands) -> None:
 def run(args) -> int:
     from .. import deadlines, github_api, tracking_issue
 
-    as_of = parse_date_argument(args.as_of, "--as-of") if args.as_of is not None else shanghai_today()
+    as_of = today_from(args, "--as-of")
     root = registry_root(args)
     items = deadlines.collect(root, Path.cwd(), as_of)
     body = tracking_issue.render(items, as_of)

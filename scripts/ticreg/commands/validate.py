@@ -9,8 +9,7 @@ from pathlib import Path
 from .. import report
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..findings import has_errors
-from ..today import parse_date_argument, shanghai_today
-from ._common import add_registry_option, registry_root
+from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "validate"
 
@@ -21,7 +20,7 @@ def register(commands) -> None:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（默认：全部）")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式（默认 text）")
-    parser.add_argument("--today", metavar="DATE", help="按此日期判断（默认：北京时间今天）")
+    add_today_option(parser, "按此日期判断")
     add_registry_option(parser)
 
 
@@ -48,7 +47,7 @@ def run(args) -> int:
     root = registry_root(args)
     cwd = Path.cwd()
     only = _selected_paths(args.paths, root, cwd) if args.paths else None
-    today = parse_date_argument(args.today, "--today") if args.today is not None else shanghai_today()
+    today = today_from(args)
     outcome = validate_registry(root, cwd, only, today=today)
     findings = outcome.findings
     report.emit(findings, outcome.files, args.format, sys.stdout, sys.stderr, os.environ.get("GITHUB_STEP_SUMMARY"))
