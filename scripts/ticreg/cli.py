@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from . import commands as command_modules
+from . import interrupts
 from .errors import EXIT_INTERNAL, TicregError, UsageError
 
 
@@ -49,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    lines = command_modules.interrupted_lines(argv)
+    if lines is None:
+        return _main(argv)
+    with interrupts.exit_on_interrupt(*lines):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     runners = {module.NAME: module.run for module in command_modules.load()}
     parser = build_parser()
     try:
@@ -58,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"ticreg：{exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        sys.stderr.write("ticreg：已中断。\n")
+        return interrupts.EXIT_INTERRUPTED
     except Exception as exc:  # the last line of defence: never a traceback
         sys.stderr.write(
             f"ticreg：内部错误（{type(exc).__name__}: {exc}）。这是本工具的缺陷，请连同所用文件报告给维护者。\n"
