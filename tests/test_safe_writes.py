@@ -357,3 +357,9 @@ def test_serve_keeps_the_last_good_site_through_any_failed_rebuild(tmp_path):
         err = serve.stop()
     assert "Traceback" not in err and not any("Traceback" in line for line in serve.seen)
     assert not (repo / STAGING).exists() and not (repo / OLD).exists()
+
+
+def test_serve_prints_an_internal_errors_message_on_one_line_and_escaped():
+    from ticreg.site.serve import _one_line
+
+    assert _one_line(ValueError("模板\n第 3 行\x1b]0;伪造标题\x07 \u202e反向")) == "模板 第 3 行\\x1b]0;伪造标题\\x07 \\u202e反向"

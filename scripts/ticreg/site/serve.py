@@ -70,7 +70,10 @@ def rebuild(repo: Path, registry: Path, site_dir: str, today: dt.date, out) -> b
 
 
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:500]
+    """The error's message on one line, anything unprintable escaped: it may quote a
+    template or a record, and a raw ESC would act on the terminal."""
+    text = " ".join(str(exc).split())[:500]
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def serve(

@@ -42,9 +42,9 @@ def staged(target: Path) -> Iterator[Path]:
     with _builds_take_turns(target.parent):
         _remove(staging)
         _remove(old)
-        staging.mkdir()
         with interrupts.cleanup_on_interrupt(lambda: _remove(staging)):
             try:
+                staging.mkdir()  # after the cleanup is registered: an interrupt here leaves nothing
                 yield staging
             except BaseException:
                 _remove(staging)
