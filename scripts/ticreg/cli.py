@@ -51,7 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    lines = command_modules.interrupted_lines(argv)
+    try:
+        lines = command_modules.interrupted_lines(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
     if lines is None:
         return _main(argv)
     with interrupts.exit_on_interrupt(*lines):
@@ -59,19 +62,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    runners = {module.NAME: module.run for module in command_modules.load()}
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
+    try:  # loading the commands too: a Ctrl-C while they load is no traceback either
+        runners = {module.NAME: module.run for module in command_modules.load()}
+        args = build_parser().parse_args(argv)
         return runners[args.command](args)
     except TicregError as exc:
         sys.stderr.write(f"ticreg：{exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("ticreg：已中断。\n")
-        return interrupts.EXIT_INTERRUPTED
+        return _interrupted()
     except Exception as exc:  # the last line of defence: never a traceback
         sys.stderr.write(
             f"ticreg：内部错误（{type(exc).__name__}: {exc}）。这是本工具的缺陷，请连同所用文件报告给维护者。\n"
         )
         return EXIT_INTERNAL
+
+
+def _interrupted() -> int:
+    sys.stderr.write("ticreg：已中断。\n")
+    return interrupts.EXIT_INTERRUPTED
