@@ -132,8 +132,9 @@ def test_a_file_changed_after_it_was_read_is_not_overwritten(mini):
     assert _debris(path.parent) == []
 
 
-def test_record_keeps_the_files_mode(mini):
+def test_record_keeps_the_files_mode_and_clears_a_killed_runs_temporary_file(mini):
     mini.center.chmod(0o640)
+    (mini.center.parent / f".{mini.center.name}.k1ll3d.ticreg-tmp").write_text("half", encoding="utf-8")
     result = run_cli("record", "evaluated", CENTER_ID, "--outcome", "retain", "--evaluator", EVALUATOR,
                      "--date", "2026-11-20", "--today", TODAY.isoformat(), cwd=mini.base)
     assert result.code == 0, result.stderr

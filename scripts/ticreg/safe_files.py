@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import stat
 import tempfile
@@ -26,6 +27,9 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import EXIT_FINDINGS, TicregError
+
+
+TEMPORARY_SUFFIX = ".ticreg-tmp"
 
 
 class FileChanged(TicregError):
@@ -94,6 +98,10 @@ def locked(path: Path, shown: str) -> Iterator[LockedFile]:
             break
         # Replaced while we waited: the lock we got is on the old inode.
         os.close(descriptor)
+    # Only a lock holder writes these: any found now was left by a run that was killed.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{TEMPORARY_SUFFIX}"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
     handle = LockedFile(path, shown, descriptor)
     try:
         yield handle
@@ -121,7 +129,7 @@ def create_exclusive(path: Path, data: bytes) -> None:
 
 def _temporary_sibling(path: Path) -> tuple[int, str]:
     # Same folder, so the rename or link never crosses file systems.
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".ticreg-tmp", dir=path.parent)
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
