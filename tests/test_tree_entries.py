@@ -25,7 +25,7 @@ import pytest
 
 from conftest import TODAY, run_cli
 from rule_helpers import assert_each_rule_has_a_failing_case
-from test_check_changes import APPLICANT, CERTIFIED, REVOKED_CENTER, SUBMITTED, GitRegistry, found
+from test_check_changes import APPLICANT, REVOKED_CENTER, SUBMITTED, GitRegistry, found
 
 # A resident ID number with a valid check digit (GB 11643): a file that was
 # read would be reported for it (P601); none of these files is read.
