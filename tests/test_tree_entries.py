@@ -191,6 +191,27 @@ def test_validate_refuses_a_named_pipe_without_opening_it(mini):
     assert "命名管道" in result.findings[0]["message"]
 
 
+def test_record_neither_reads_nor_replaces_a_linked_application(mini, tmp_path):
+    """`ticreg record` writes by replacing the file: through a link it would copy the target into the registry."""
+    outside = tmp_path / "outside" / "2026-zezhou-956.yml"
+    outside.parent.mkdir()
+    outside.write_bytes(mini.application.read_bytes().replace(b"2024-zezhou-001", b"2026-zezhou-956"))
+    before = outside.read_bytes()
+    link = mini.root / "applications" / "zezhou" / "2026-zezhou-956.yml"
+    link.symlink_to(outside)
+    result = run_cli("record", "withdrawn", "2026-zezhou-956", "--today", TODAY.isoformat(), cwd=mini.base)
+    assert result.code == 1, (result.stdout, result.stderr)
+    assert "L111 registry/applications/zezhou/2026-zezhou-956.yml 是符号链接" in result.stderr
+    assert link.is_symlink()
+    # The file itself regular, the department folder a link.
+    link.unlink()
+    (mini.root / "applications" / "gaoping").symlink_to(outside.parent, target_is_directory=True)
+    result = run_cli("record", "withdrawn", "2026-zezhou-956", "--today", TODAY.isoformat(), cwd=mini.base)
+    assert result.code == 1, (result.stdout, result.stderr)
+    assert "L111 registry/applications/gaoping 是符号链接" in result.stderr
+    assert outside.read_bytes() == before
+
+
 def test_an_executable_file_is_still_a_regular_file(repo):
     path = repo.path(SUBMITTED)
     path.chmod(path.stat().st_mode | stat.S_IXUSR)

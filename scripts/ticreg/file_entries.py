@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .findings import Finding
@@ -39,6 +39,15 @@ def entry_kind(path: Path) -> str:
     if stat.S_ISDIR(mode):
         return FOLDER
     return FILE if stat.S_ISREG(mode) else SPECIAL
+
+
+def entry_kind_under(root: Path, relative: PurePosixPath) -> tuple[str, PurePosixPath]:
+    """``entry_kind`` of ``root/relative``, or LINK and the folder when one on the way from ``root`` is a link."""
+    for depth in range(1, len(relative.parts)):
+        folder = PurePosixPath(*relative.parts[:depth])
+        if entry_kind(root / folder) == LINK:
+            return LINK, folder
+    return entry_kind(root / relative), relative
 
 
 def special_name(path: Path) -> str:
