@@ -212,6 +212,16 @@ def test_record_neither_reads_nor_replaces_a_linked_application(mini, tmp_path):
     assert outside.read_bytes() == before
 
 
+def test_record_refuses_a_folder_where_the_center_file_belongs(mini):
+    mini.center.unlink()
+    mini.center.mkdir()
+    result = run_cli("record", "evaluated", "coalbed-methane-development", "--outcome", "retain",
+                     "--today", TODAY.isoformat(), cwd=mini.base)
+    assert result.code == 1, (result.stdout, result.stderr)
+    assert "L113 registry/centers/coalbed-methane-development.yml/ 是文件夹" in result.stderr
+    assert mini.center.is_dir()
+
+
 def test_an_executable_file_is_still_a_regular_file(repo):
     path = repo.path(SUBMITTED)
     path.chmod(path.stat().st_mode | stat.S_IXUSR)

@@ -161,10 +161,9 @@ def find_target(root: Path, record_id: str) -> Target:
     found = [
         Target("application", record_id, path, PurePosixPath(path.relative_to(root).as_posix()))
         for path in sorted((root / APPLICATIONS).glob(f"*/{record_id}.yml"))
-        if path.is_file() or path.is_symlink()
     ]
     center = root / CENTERS / f"{record_id}.yml"
-    if center.is_file() or center.is_symlink():
+    if os.path.lexists(center):  # whatever is there; a link or folder is refused below
         found.append(Target("center", record_id, center, PurePosixPath(f"{CENTERS}/{record_id}.yml")))
     if not found:
         raise UsageError(
