@@ -24,7 +24,9 @@ Which version of each registry-wide file is used:
 
 Each file is parsed with the one safe loader and its history entries with the
 event models of ``ticreg_schemas``; the rules themselves are in
-``ticreg.rules.changes`` (G901-G914).
+``ticreg.rules.changes`` (G901-G914) and ``ticreg.rules.tree_entries``
+(G915-G916: only regular files of a known kind under the registry; a record
+whose head is a gitlink or a link counts as deleted, see _settle_entries).
 """
 
 from __future__ import annotations
