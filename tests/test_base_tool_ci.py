@@ -136,6 +136,10 @@ def add_application(o: Origin) -> None:
     assert created.code == 0, created.stderr
 
 
+def hijack_website(o: Origin) -> None:
+    o.replace(CENTER, "website: https://example.com/tic/advanced-manufacturing", "website: https://example.net/competitor")
+
+
 def refused(run: Run, *expected: tuple[str, str]) -> None:
     """The job failed at the check, and the report and annotations name each (path, rule)."""
     assert run.job.conclusion == "failure", run.job.output()
@@ -187,8 +191,9 @@ def test_a_pull_request_that_disables_g910_in_the_tool_is_still_refused(origin: 
     o.replace("scripts/ticreg/rules/changes.py",
               "    actor = ctx.actor\n    if actor is None:\n        return\n    needed = required_role(",
               "    actor = ctx.actor\n    if actor is None or True:\n        return\n    needed = required_role(")
-    # ... and use it: an applicant renames a certified center, a file only the Bureau may change.
-    o.replace(CENTER, "name: 晋城市先进制造技术创新中心", "name: 晋城市竞争对手技术创新中心")
+    # ... and use it: an applicant points a certified center's website at its own, in a file only
+    # the Bureau may change (a change `ticreg validate` alone has no reason to refuse).
+    hijack_website(o)
     o.push("改名")
     # With its own tool G910 says nothing: the sabotage works ...
     own = with_own_tool(o, "check-changes", "--base", o.base, "--actor", APPLICANT, "--format", "text")
@@ -204,7 +209,7 @@ def test_a_pull_request_that_makes_every_actor_an_admin_is_still_refused(origin:
               "def required_role(path: str, kind: str | None, table: tuple[tuple[str, str], ...]) -> str:\n",
               "def required_role(path: str, kind: str | None, table: tuple[tuple[str, str], ...]) -> str:\n"
               "    return \"applicant\"\n")
-    o.replace(CENTER, "name: 晋城市先进制造技术创新中心", "name: 晋城市竞争对手技术创新中心")
+    hijack_website(o)
     o.push("人人都可以改")
     own = with_own_tool(o, "check-changes", "--base", o.base, "--actor", APPLICANT, "--format", "text")
     assert own.returncode in (0, 1) and "G910" not in own.stdout, own.stdout + own.stderr
@@ -277,7 +282,7 @@ def test_a_pull_request_that_edits_the_workflow_is_refused(origin: Origin):
     and a ruleset that requires this workflow from main runs main's copy, which refuses it."""
     o = origin
     o.replace(WORKFLOW, '-m pip install --quiet ./ticreg-base', '-m pip install --quiet ./pull-request')
-    o.replace(CENTER, "name: 晋城市先进制造技术创新中心", "name: 晋城市竞争对手技术创新中心")
+    hijack_website(o)
     o.push("改工作流")
     run = o.validate("workflow", workflow_from="base")
     refused(run, (WORKFLOW, "G910"), (CENTER, "G910"))
