@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import TODAY, run_cli
-from workflow_runner import REPO, Checkout, JobResult, copy_project, git_in, run_job
+from workflow_runner import REPO, Checkout, JobResult, copy_project, git_in, merge_ref, run_job
 
 PR = 11
 APPLICANT = "competitor-applicant"  # not in staff.yml: an applicant
@@ -80,11 +80,7 @@ class Origin:
         """Commit the pull request's branch; GitHub's merge ref then points at its merge into main."""
         git(self.repo, "add", "-A")
         git(self.repo, "commit", "-q", "-m", message)
-        head = git(self.repo, "rev-parse", "HEAD")
-        # The base is an ancestor of the head, so the merge's tree is the head's.
-        merge = git(self.repo, "commit-tree", f"{head}^{{tree}}", "-p", self.base, "-p", head, "-m", f"Merge {head}")
-        git(self.repo, "update-ref", f"refs/pull/{PR}/head", head)
-        git(self.repo, "update-ref", f"refs/pull/{PR}/merge", merge)
+        merge = merge_ref(self.repo, PR, self.base)
         return merge
 
     def validate(self, name: str, *, author: str = APPLICANT, workflow_from: str = "merge") -> Run:

@@ -253,3 +253,16 @@ def copy_project(into: Path) -> None:
         target = into / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, target)
+
+
+def merge_ref(origin: Path, number: int, base: str) -> str:
+    """What GitHub does for a pull request's head (the origin's HEAD): a merge commit into
+    ``base`` under refs/pull/<number>/merge, the commit a `pull_request` run checks out
+    (GITHUB_SHA). The head must descend from ``base``, so the merge's tree is the head's."""
+    head = git_in(origin, "rev-parse", "HEAD")
+    git_in(origin, "merge-base", "--is-ancestor", base, head)
+    merge = git_in(origin, "-c", "user.name=GitHub", "-c", "user.email=noreply@github.com",
+                   "commit-tree", f"{head}^{{tree}}", "-p", base, "-p", head, "-m", f"Merge {head} into {base}")
+    git_in(origin, "update-ref", f"refs/pull/{number}/head", head)
+    git_in(origin, "update-ref", f"refs/pull/{number}/merge", merge)
+    return merge
