@@ -306,3 +306,41 @@ def test_the_workflow_never_installs_or_imports_the_pull_request():
     check = next(s for s in steps if s.get("name") == "校验")
     assert check["working-directory"] == PR_FOLDER
     assert 'ticreg() { "$RUNNER_TEMP/ticreg-base/bin/python" -I -m ticreg "$@"; }' in check["run"]
+
+
+# --- what runs later, on main: the files `pip install .` executes or packs ---------------------
+
+
+INSTALL_TIME_FILES = {
+    "setup.py": "from setuptools import setup\nsetup()\n",
+    "setup.cfg": "[options.data_files]\nlib/python3.11/site-packages = docs/hostile.pth\n",
+    "MANIFEST.in": "graft docs\n",
+    "build/lib/hostile.pth": "import os\n",
+}
+
+
+@pytest.mark.parametrize("path", sorted(INSTALL_TIME_FILES))
+def test_only_an_admin_may_add_what_installing_the_tool_runs(origin: Origin, path: str):
+    """The base tool never installs the pull request, but deploy.yml, daily.yml, intake.yml and
+    comment.yml install the tool from main, some in a job whose later steps hold a write token:
+    setup.py runs there, setup.cfg and MANIFEST.in choose the installed files, and a .pth left in
+    build/lib/ is packed into the wheel and runs in every later Python. The Bureau, which may edit
+    other files outside the protected paths, may not add these; an admin may."""
+    o = origin
+    o.write(path, INSTALL_TIME_FILES[path])
+    git(o.repo, "add", "--force", path)  # build/ is in .gitignore, which does not stop a commit
+    o.push(f"新增 {path}")
+    for actor in ("jcst-bureau-li", APPLICANT):
+        result = run_cli("check-changes", "--base", o.base, "--actor", actor, "--format", "json", cwd=o.repo)
+        assert result.code == 1, result.stdout + result.stderr
+        assert [(f["path"], f["rule"]) for f in result.findings] == [(path, "G910")]
+        assert "系统管理员" in result.findings[0]["message"]
+    admin = run_cli("check-changes", "--base", o.base, "--actor", "jcst-admin", "--format", "json", cwd=o.repo)
+    assert admin.code == 0 and admin.findings == [], admin.stdout + admin.stderr
+    # And the review: CODEOWNERS, generated from the same table, sends the file to the admins.
+    assert run_cli("codeowners", "--check", cwd=REPO).code == 0
+    staff = yaml.safe_load((REPO / "registry" / "staff.yml").read_text(encoding="utf-8"))
+    owners = [line.split() for line in (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    top = path.split("/")[0] + ("/" if "/" in path else "")
+    assert [o_ for pattern, *o_ in owners if pattern == f"/{top}"] == [staff["admin_owners"]]

@@ -11,7 +11,7 @@ Steps run in order; after a failure only steps with ``if: always()`` (or
 What cannot run here is stood in for by the test: each ``uses:`` step is
 handed to a handler the test supplies for that action (the artifact actions,
 ...; ``Checkout`` below does what actions/checkout does, from a local
-repository), and an install step of the form ``python -m pip install .`` is
+repository), and an install step of the form ``python -I -m pip install .`` is
 skipped, because the tool is already installed in this virtual environment
 from this source tree. Any other install step runs for real: validate.yml's
 installs the base commit's tool into its own virtual environment, and that
@@ -33,7 +33,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
-INSTALL_STEP = re.compile(r"python -m pip install\b[^\n]*\.\s*")
+INSTALL_STEP = re.compile(r"python -I -m pip install\b[^\n]*\.\s*")
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
