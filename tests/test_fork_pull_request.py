@@ -5,7 +5,8 @@ The steps are the workflows' own: their `run:` scripts are read from
 runner's variables set as GitHub Actions sets them (tests/workflow_runner.py).
 `ticreg` is the real command. Only these are stood in for:
 
-- the actions (checkout: the repository is already checked out; the artifact
+- the actions (checkout: ``Checkout`` of tests/workflow_runner.py fetches the
+  commit and folder the step names from the local repository; the artifact
   actions: a copy between two folders);
 - GitHub's REST API: FakeGitHub (tests/fake_github.py) behind an HTTP
   server on 127.0.0.1, reached by the real client through GITHUB_API_URL.
@@ -23,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REGISTRY, TODAY, run_cli
+from conftest import TODAY, run_cli
 from fake_github import BOT, FakeGitHub
 from ticreg.markdown_safe import JOINER
 from ticreg.pr_comment import COMMENT_LIMIT, MARKER
-from workflow_runner import WORKFLOWS, JobResult, load_workflow, run_job
+from workflow_runner import WORKFLOWS, Checkout, JobResult, copy_project, load_workflow, merge_ref, run_job
 
 SLUG = "jcst/tic-registry"
 PR = 7
@@ -52,6 +53,7 @@ class Scenario:
     repo: Path
     base: str
     fake: FakeGitHub = field(default_factory=lambda: FakeGitHub(repo=SLUG))
+    workspace: Path | None = None  # the last validate run's
     artifacts: dict[int, Path] = field(default_factory=dict)  # run id -> uploaded folder
 
     def commit(self, message: str) -> str:
@@ -63,14 +65,15 @@ class Scenario:
 
     def validate(self, run_id: int) -> JobResult:
         runner_temp = self.tmp / f"runner-{run_id}"
+        merge = merge_ref(self.repo, PR, self.base)
+        self.workspace = self.tmp / f"workspace-{run_id}"
+        self.workspace.mkdir()
         context = {
-            "github": {"event": {"number": PR, "pull_request": {
+            "github": {"sha": merge, "event": {"number": PR, "pull_request": {
                 "number": PR, "base": {"sha": self.base}, "user": {"login": FORK_USER}}}},
             "runner": {"temp": str(runner_temp)},
         }
-
-        def checkout(step, inputs):
-            assert inputs == {"fetch-depth": 0, "persist-credentials": False}
+        checkout = Checkout(self.repo, self.workspace, default_sha=merge)
 
         def upload(step, inputs):
             assert inputs["name"] == ARTIFACT and step["if"] == "always()"
@@ -78,7 +81,7 @@ class Scenario:
             shutil.copytree(inputs["path"], self.artifacts[run_id])
 
         return run_job(
-            load_workflow(WORKFLOWS / "validate.yml"), "validate", context=context, workspace=self.repo,
+            load_workflow(WORKFLOWS / "validate.yml"), "validate", context=context, workspace=self.workspace,
             runner_temp=runner_temp,
             uses={"actions/checkout": checkout, "actions/setup-python": _setup_python, "actions/upload-artifact": upload},
         )
@@ -130,7 +133,7 @@ def scenario(tmp_path: Path) -> Scenario:
     repo = tmp_path / "pull-request"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
-    shutil.copytree(REGISTRY, repo / "registry")
+    copy_project(repo)  # the base commit holds the tool that judges the pull request
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "基准")
     return Scenario(tmp_path, repo, git(repo, "rev-parse", "HEAD"))
@@ -158,7 +161,8 @@ def test_a_fork_pull_request_gets_one_comment_updated_on_each_push(scenario: Sce
     report = (s.artifacts[101] / "report.md").read_text(encoding="utf-8")
     assert report.count("✅ 通过") == 2 and "本次拉取请求的变更" in report
     assert report in first.summary  # the job summary shows the same report
-    assert git(s.repo, "status", "--porcelain") == ""  # nothing was written into the checkout
+    # Nothing was written into the pull request's checkout.
+    assert git(s.workspace / "pull-request", "status", "--porcelain", "--ignored") == ""
 
     with s.fake.serve() as api_url:
         s.fake.add_pull(PR, head1)

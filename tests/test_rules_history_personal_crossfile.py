@@ -466,11 +466,16 @@ def test_x504_stray_file(mini, relative):
         assert place in finding.message
 
 
-def test_x504_markdown_and_hidden_files_are_allowed(mini):
+def test_x504_readme_files_are_allowed(mini):
     mini.write("README.md", "# 登记册\n")
     mini.write("applications/zezhou/README.md", "# 泽州县\n")
-    mini.write(".editorconfig", "root = true\n")
     expect_clean(mini)
+
+
+def test_x504_hidden_files_are_refused(mini):
+    # Hidden files are neither read nor skipped (tests/test_tree_entries.py has the rest).
+    mini.write(".editorconfig", "root = true\n")
+    expect_one(mini, "X504", (1, 1), path="registry/.editorconfig")
 
 
 # ---------------------------------------------------------------------------

@@ -9,16 +9,20 @@ Steps run in order; after a failure only steps with ``if: always()`` (or
 ``failure()``) run, and the job fails.
 
 What cannot run here is stood in for by the test: each ``uses:`` step is
-handed to a handler the test supplies for that action (checkout, the
-artifact actions, ...), and the install step (``python -m pip install``) is
+handed to a handler the test supplies for that action (the artifact actions,
+...; ``Checkout`` below does what actions/checkout does, from a local
+repository), and an install step of the form ``python -I -m pip install .`` is
 skipped, because the tool is already installed in this virtual environment
-from this source tree.
+from this source tree. Any other install step runs for real: validate.yml's
+installs the base commit's tool into its own virtual environment, and that
+installed tool is what judges the pull request in the tests.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -29,7 +33,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
-INSTALL_STEP = re.compile(r"python -m pip install\b[^\n]*\.\s*")
+INSTALL_STEP = re.compile(r"python -I -m pip install\b[^\n]*\.\s*")
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -171,11 +175,14 @@ def run_job(
             result.steps.append(StepResult(name, "install"))
             continue
         step_env = {key: substitute(value, context) for key, value in (step.get("env") or {}).items()}
+        # As on GitHub: `working-directory` is relative to the workspace and must exist.
+        cwd = workspace / step.get("working-directory", ".")
+        assert cwd.is_dir(), f"{job_id}/{name}: no folder {cwd}"
         script_file = runner_temp / f"step-{index}.sh"
         script_file.write_text(script, encoding="utf-8")
         completed = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)],
-            cwd=workspace,
+            cwd=cwd,
             env={**base_env, **step_env},
             capture_output=True,
             text=True,
@@ -189,3 +196,73 @@ def run_job(
     result.conclusion = "failure" if failed else "success"
     result.summary = summary.read_text(encoding="utf-8")
     return result
+
+
+# --- actions/checkout, for real, from a local repository --------------------------------
+
+
+def git_in(folder: Path, *args: str) -> str:
+    completed = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, f"git {' '.join(args)}: {completed.stderr}"
+    return completed.stdout.strip()
+
+
+@dataclass
+class Checkout:
+    """actions/checkout's stand-in: fetches from ``origin`` (a local repository standing in for
+    GitHub) into ``path:`` under the workspace and checks out ``ref:`` detached, or GITHUB_SHA
+    (``default_sha``) when no ref is given, as the action does. ``fetch-depth: 0`` fetches every
+    branch and pull request ref; otherwise only that commit, one deep. Any input it does not
+    implement fails the step, so a workflow cannot ask for something the test silently ignores."""
+
+    origin: Path
+    workspace: Path
+    default_sha: str
+    done: list[tuple[str, str]] = field(default_factory=list)  # (path, commit) of each checkout
+
+    def __call__(self, step: dict, inputs: dict) -> None:
+        unknown = set(inputs) - {"ref", "path", "fetch-depth", "persist-credentials"}
+        assert not unknown, f"checkout inputs the stand-in does not implement: {sorted(unknown)}"
+        assert inputs.get("persist-credentials") is False
+        target = (self.workspace / inputs.get("path", "")).resolve()
+        # actions/checkout refuses a path outside the workspace.
+        assert target == self.workspace.resolve() or self.workspace.resolve() in target.parents, target
+        ref = inputs.get("ref") or self.default_sha
+        target.mkdir(parents=True, exist_ok=True)
+        git_in(target, "init", "-q")
+        url = self.origin.resolve().as_uri()
+        if inputs.get("fetch-depth") == 0:
+            git_in(target, "fetch", "-q", "--no-tags", url,
+                   "+refs/heads/*:refs/remotes/origin/*", "+refs/pull/*:refs/remotes/pull/*")
+            git_in(target, "fetch", "-q", "--no-tags", url, ref)
+        else:
+            git_in(target, "fetch", "-q", "--no-tags", "--depth=1", url, ref)
+        git_in(target, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", "FETCH_HEAD")
+        self.done.append((inputs.get("path", ""), git_in(target, "rev-parse", "HEAD")))
+
+
+def project_files() -> list[str]:
+    """This project's files as they are now (committed or not, ignored files excluded)."""
+    listed = git_in(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return sorted(name for name in listed.split("\0") if name and (REPO / name).is_file())
+
+
+def copy_project(into: Path) -> None:
+    """Copy the project (tool, registry, workflows, ...) into ``into``: a base commit with the tool."""
+    for name in project_files():
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target)
+
+
+def merge_ref(origin: Path, number: int, base: str) -> str:
+    """What GitHub does for a pull request's head (the origin's HEAD): a merge commit into
+    ``base`` under refs/pull/<number>/merge, the commit a `pull_request` run checks out
+    (GITHUB_SHA). The head must descend from ``base``, so the merge's tree is the head's."""
+    head = git_in(origin, "rev-parse", "HEAD")
+    git_in(origin, "merge-base", "--is-ancestor", base, head)
+    merge = git_in(origin, "-c", "user.name=GitHub", "-c", "user.email=noreply@github.com",
+                   "commit-tree", f"{head}^{{tree}}", "-p", base, "-p", head, "-m", f"Merge {head} into {base}")
+    git_in(origin, "update-ref", f"refs/pull/{number}/head", head)
+    git_in(origin, "update-ref", f"refs/pull/{number}/merge", merge)
+    return merge

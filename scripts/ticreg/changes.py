@@ -24,7 +24,9 @@ Which version of each registry-wide file is used:
 
 Each file is parsed with the one safe loader and its history entries with the
 event models of ``ticreg_schemas``; the rules themselves are in
-``ticreg.rules.changes`` (G901-G914).
+``ticreg.rules.changes`` (G901-G914) and ``ticreg.rules.tree_entries``
+(G915-G916: only regular files of a known kind under the registry; a record
+whose head is a gitlink or a link counts as deleted, see _settle_entries).
 """
 
 from __future__ import annotations
@@ -41,13 +43,14 @@ from ticreg_schemas.center import CenterEvent
 
 from .errors import TicregError, UsageError
 from .findings import Finding, sort_findings
-from .git_trees import Blob, Repository, relative_to_top
+from .git_trees import REGULAR_MODES, Blob, Repository, describe_mode, relative_to_top
 from .loader import MAX_FILE_BYTES, LoadedFile, load_bytes, locate
 from .process.calendar import CALENDAR_DIR, MissingCalendarYear, WorkingCalendar
 from .process.machine import ROLES, Transition, application_transition, center_transition
 from .process.publicity import PublicityWindow, publicity_window
 from .registry_files import POLICY, STAFF, kind_of
 from .rules.changes import protected_paths  # importing it registers G901-G914
+from .rules import tree_entries  # noqa: F401  (importing it registers G915-G916)
 from .rules.registry import RULES, Hit, checks_for
 from .schema_check import errors_to_findings, validate_model
 
@@ -133,6 +136,7 @@ class Change:
     first_difference: tuple | None = None
     profile_difference: tuple | None = None  # first changed field outside `history`
     profile_base_value: str | None = None
+    non_file: str | None = None  # the head's entry when it is not a regular file (G915), e.g. "符号链接"
 
     @property
     def base_raw(self):
@@ -467,6 +471,7 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
                 department = inside.parts[1]
         changes[changed.path] = Change(changed.path, _shown(repo, changed.path, cwd), changed.status, kind, department)
 
+    _settle_entries(changes, repo, base_commit, head_commit, prefix)
     ctx = Context(repo, base_commit, head_commit, prefix, None, changes, protected_paths(prefix))
     if actor is not None:
         ctx.actor = _actor(actor, ctx)
@@ -510,6 +515,30 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
                 target = changes[h.path] if h.path is not None else change
                 findings.append(rule.finding(target.shown, _position(target, h), **h.values))
     return Outcome(sort_findings(findings), len(changes))
+
+
+def _settle_entries(changes: dict[str, Change], repo: Repository, base: str, head: str | None, prefix: str) -> None:
+    """Judge registry paths by what is a regular file at each version, whatever git's status says.
+
+    A record replaced by a gitlink or a link is a modification (or a type
+    change) to git, yet it no longer holds the record: it is a deletion for
+    the rules, and the entry itself is refused (G915). One ls-tree per
+    version for the changed registry paths; the working tree is lstat'ed.
+    """
+    inside = [c for c in changes.values() if c.path.startswith(prefix)]
+    base_modes = repo.modes(base, [c.path for c in inside if c.status != "A"])
+    wanted = [c.path for c in inside if c.status != "D"]
+    if head is None:
+        head_modes = {path: mode for path in wanted if (mode := repo.working_mode(path)) is not None}
+    else:
+        head_modes = repo.modes(head, wanted)
+    for change in inside:
+        head_mode = head_modes.get(change.path) if change.status != "D" else None
+        if head_mode is not None and head_mode not in REGULAR_MODES:
+            change.non_file = describe_mode(head_mode)
+        in_base, in_head = base_modes.get(change.path) in REGULAR_MODES, head_mode in REGULAR_MODES
+        # Neither side a file: nothing a record rule can judge, only G915.
+        change.status = "M" if in_base == in_head else "D" if in_base else "A"
 
 
 def _position(change: Change, h: Hit) -> tuple[int, int]:

@@ -12,6 +12,11 @@ Only three kinds of git call are made, whatever the size of the registry:
 * ``git cat-file --batch-check`` then ``--batch`` for all of those blobs at
   once (sizes first: a blob over the loader's size limit is never read).
 
+Only regular files (modes 100644 and 100755) are content. A gitlink
+(160000, a submodule), a symbolic link (120000) or a folder at a path is
+reported by its mode (``modes``, ``working_mode``) and never read: for the
+rules, a record whose head is not a regular file has been deleted.
+
 Renames are not detected on purpose: a renamed file is the deletion of the
 old path plus the addition of the new one, and a deletion is what the rules
 judge. Paths travel NUL-separated and blobs by object name, so no file name
@@ -21,11 +26,13 @@ judge. Paths travel NUL-separated and blobs by object name, so no file name
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import TicregError, UsageError
+from .file_entries import open_regular
 
 # Everything git prints is read as bytes and decoded strictly below; these
 # keep it from paging, prompting or touching the index while it reads.
@@ -38,6 +45,16 @@ _GIT_ENV = {
 
 # Paths per ls-tree call, well below any command-line length limit.
 _CHUNK = 500
+
+# The git modes of a regular file; anything else is not content.
+REGULAR_MODES = frozenset({"100644", "100755"})
+FOLDER_MODE, SPECIAL_MODE = "040000", "special"  # SPECIAL_MODE: a pipe or the like (working tree only)
+_MODE_NAMES = {"160000": "子模块（gitlink）", "120000": "符号链接", FOLDER_MODE: "文件夹", SPECIAL_MODE: "特殊文件"}
+
+
+def describe_mode(mode: str) -> str:
+    """A non-regular entry as messages name it."""
+    return _MODE_NAMES.get(mode, f"模式为 {mode} 的 git 对象")
 
 
 class GitError(TicregError):
@@ -123,25 +140,33 @@ class Repository:
             others = _check(_run(["ls-files", "-z", "--others", "--exclude-standard"], self.top), "ls-files")
             for raw in others.split(b"\x00"):
                 if raw:
-                    path = _decode_path(raw)
+                    # A nested repository is listed as "folder/": the folder is the entry.
+                    path = _decode_path(raw).rstrip("/")
                     # Removed from the index but still on disk: changed, not new.
                     status[path] = "M" if status.get(path) == "D" else "A"
         return [ChangedPath(path, code) for path, code in sorted(status.items())]
 
     def blobs(self, rev: str, paths: list[str]) -> dict[str, Blob]:
-        """The content of each path that is a file (or symlink) at ``rev``; others are left out."""
-        names: dict[str, str] = {}
+        """The content of each path that is a regular file at ``rev``; others are left out."""
+        return self._cat(_regular(self._entries(rev, paths)))
+
+    def modes(self, rev: str, paths: list[str]) -> dict[str, str]:
+        """The git mode of each path present at ``rev`` (e.g. "100644", "160000")."""
+        return {path: mode for path, (mode, _) in self._entries(rev, paths).items()}
+
+    def _entries(self, rev: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+        entries: dict[str, tuple[str, str]] = {}
         wanted = sorted(set(paths))
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             out = _check(_run(["ls-tree", "-z", "--full-tree", rev, "--", *chunk], self.top), "ls-tree")
-            names.update(_parse_ls_tree(out))
-        return self._cat(names)
+            entries.update(_parse_ls_tree(out))
+        return entries
 
     def folder(self, rev: str, folder: str) -> dict[str, Blob]:
-        """The content of every file directly in ``folder`` at ``rev`` (a small folder, e.g. the calendar)."""
+        """The content of every regular file directly in ``folder`` at ``rev`` (a small folder, e.g. the calendar)."""
         out = _check(_run(["ls-tree", "-z", "--full-tree", rev, "--", folder.rstrip("/") + "/"], self.top), "ls-tree")
-        return self._cat(_parse_ls_tree(out))
+        return self._cat(_regular(_parse_ls_tree(out)))
 
     def _cat(self, names: dict[str, str]) -> dict[str, Blob]:
         if not names:
@@ -173,34 +198,48 @@ class Repository:
                 offset += size + 1  # the content is followed by a newline
         return blobs
 
-    def working_file(self, path: str) -> Blob | None:
-        """A file of the working tree as git would store it (a symlink: its target), or None."""
-        full = self.top / path
+    def working_mode(self, path: str) -> str | None:
+        """The git mode a working-tree path would have (SPECIAL_MODE for a pipe and the like), or None if absent."""
         try:
-            if full.is_symlink():
-                target = os.fsencode(os.readlink(full))
-                return Blob(target, len(target))
-            if not full.is_file():
-                return None
-            size = full.stat().st_size
-            if size > self.max_bytes:
-                return Blob(None, size)
-            return Blob(full.read_bytes(), size)
+            mode = os.lstat(self.top / path).st_mode
+        except OSError:
+            return None
+        if stat.S_ISREG(mode):
+            return "100755" if mode & 0o111 else "100644"
+        if stat.S_ISLNK(mode):
+            return "120000"
+        return FOLDER_MODE if stat.S_ISDIR(mode) else SPECIAL_MODE
+
+    def working_file(self, path: str) -> Blob | None:
+        """A regular file of the working tree, or None (absent, or a link, folder or special file: never read)."""
+        if self.working_mode(path) not in REGULAR_MODES:
+            return None
+        try:
+            with open_regular(self.top / path) as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > self.max_bytes:
+                    return Blob(None, size)
+                data = handle.read()
+            return Blob(data, len(data))
         except OSError:
             return None
 
 
-def _parse_ls_tree(out: bytes) -> dict[str, str]:
-    """path -> blob name, for the blob entries (files and symlinks) of ``ls-tree -z`` output."""
-    names = {}
+def _parse_ls_tree(out: bytes) -> dict[str, tuple[str, str]]:
+    """path -> (mode, object name), for every entry of ``ls-tree -z`` output."""
+    entries = {}
     for entry in out.split(b"\x00"):
         if not entry:
             continue
         meta, _, raw_path = entry.partition(b"\t")
-        mode, kind, sha = meta.split(b" ")
-        if kind == b"blob":
-            names[_decode_path(raw_path)] = sha.decode("ascii")
-    return names
+        mode, _kind, sha = meta.split(b" ")
+        entries[_decode_path(raw_path)] = (mode.decode("ascii"), sha.decode("ascii"))
+    return entries
+
+
+def _regular(entries: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """path -> blob name, for the regular files only (a link's target or a gitlink is never content)."""
+    return {path: sha for path, (mode, sha) in entries.items() if mode in REGULAR_MODES}
 
 
 def relative_to_top(path: Path, top: Path) -> PurePosixPath | None:

@@ -17,6 +17,8 @@ It reads YAML *events* from libyaml (never PyYAML's constructors), so:
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from .file_entries import FILE, LINK, entry_finding, entry_kind, open_regular
 from .findings import Finding
 from .rules.registry import RULES
 
@@ -142,15 +145,23 @@ def load_file(path: Path, display_path: str) -> LoadedFile:
     """Read one registry file from disk; never raises on its content."""
     result = LoadedFile(display_path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            result.findings.append(
-                _finding(display_path, (1, 1), "L102", actual=size, expected=MAX_FILE_BYTES)
-            )
+        kind = entry_kind(path)
+        if kind != FILE:  # a link, folder or special file is reported, never opened
+            result.findings.append(entry_finding(kind, path, display_path))
             return result
-        raw = path.read_bytes()
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                result.findings.append(
+                    _finding(display_path, (1, 1), "L102", actual=size, expected=MAX_FILE_BYTES)
+                )
+                return result
+            raw = handle.read()
     except OSError as exc:
-        result.findings.append(_finding(display_path, (1, 1), "L100", actual=exc.strerror or str(exc)))
+        if exc.errno == errno.ELOOP:  # became a link after the check
+            result.findings.append(entry_finding(LINK, path, display_path))
+        else:
+            result.findings.append(_finding(display_path, (1, 1), "L100", actual=exc.strerror or str(exc)))
         return result
     return load_bytes(raw, display_path)
 

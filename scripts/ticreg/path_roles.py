@@ -22,6 +22,13 @@ PROTECTED_PATHS: tuple[tuple[str, str], ...] = (
     ("tests/", "admin"),
     ("benchmarks/", "admin"),
     ("pyproject.toml", "admin"),
+    # What else `pip install .` runs or installs: the setuptools backend executes setup.py, reads
+    # setup.cfg and MANIFEST.in, and packs whatever lies in build/lib/ (a committed .pth there runs
+    # in every later Python). Every workflow installs the tool from main, some with a write token.
+    ("setup.py", "admin"),
+    ("setup.cfg", "admin"),
+    ("MANIFEST.in", "admin"),
+    ("build/", "admin"),
     (".gitattributes", "admin"),
     (".gitignore", "admin"),  # decides which working-tree files count as added
     # The website's machinery: mkdocs.yml may name Python objects MkDocs runs,

@@ -44,6 +44,7 @@ from ticreg_schemas.common import IDENTIFIER_PATTERN
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
 from .errors import EXIT_FINDINGS, TicregError, UsageError
+from .file_entries import FILE, entry_finding, entry_kind_under
 from .findings import Finding
 from .loader import load_bytes, plain
 from .process.machine import APPLICATION_STATES, CENTER_STATES
@@ -162,10 +163,9 @@ def find_target(root: Path, record_id: str) -> Target:
     found = [
         Target("application", record_id, path, PurePosixPath(path.relative_to(root).as_posix()))
         for path in sorted((root / APPLICATIONS).glob(f"*/{record_id}.yml"))
-        if path.is_file()
     ]
     center = root / CENTERS / f"{record_id}.yml"
-    if center.is_file():
+    if os.path.lexists(center):  # whatever is there; a link or folder is refused below
         found.append(Target("center", record_id, center, PurePosixPath(f"{CENTERS}/{record_id}.yml")))
     if not found:
         raise UsageError(
@@ -175,6 +175,12 @@ def find_target(root: Path, record_id: str) -> Target:
     if len(found) > 1:
         listed = "、".join(f"{root.as_posix()}/{t.relative}" for t in found)
         raise UsageError(f"代号“{record_id}”对应多个文件：{listed}；无法确定记录到哪一个，请先消除重名")
+    for target in found:
+        kind, where = entry_kind_under(root, target.relative)
+        if kind != FILE:  # never read through a link, nor write over one (L111-L113)
+            shown = f"{root.as_posix()}/{where}"
+            raise _refuse(f"{root.as_posix()}/{target.relative}", [entry_finding(kind, root / where, shown)],
+                          ["先按 ticreg validate 的报告修正"])
     return found[0]
 
 

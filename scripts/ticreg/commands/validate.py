@@ -25,20 +25,32 @@ def register(commands) -> None:
 
 
 def _selected_paths(given: list[str], root: Path, cwd: Path) -> set[str]:
-    """The files named on the command line (directories expand), as findings show them."""
-    from ..registry_files import display_path
+    """The files named on the command line (directories expand), as findings show them.
 
+    A link is named, never followed: its finding (L111) is shown at the link.
+    """
     base = root.resolve()
     selected = set()
     for name in given:
         path = Path(name)
-        if not path.exists():
+        if not os.path.lexists(path):
             raise UsageError(f"文件不存在：{name}")
-        if not path.resolve().is_relative_to(base):
+        where = path.parent.resolve() / path.name  # the entry itself, not what a link points to
+        if not where.is_relative_to(base):
             raise UsageError(f"{name} 不在登记册目录 {root} 中")
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        selected.update(display_path(p, cwd) for p in files)
+        selected.add(_shown(where, cwd))
+        if where.is_dir() and not where.is_symlink():
+            for folder, folders, files in os.walk(where):
+                selected.update(_shown(Path(folder) / entry, cwd) for entry in (*folders, *files))
     return selected
+
+
+def _shown(entry: Path, cwd: Path) -> str:
+    """As findings show ``entry`` (its folder already resolved, the entry itself not)."""
+    try:
+        return entry.relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return entry.as_posix()
 
 
 def run(args) -> int:

@@ -245,7 +245,8 @@ def added_event_readable(change, ctx) -> Iterator[Hit]:
       template="{other}不能修改 {actual}：此处须由{expected}修改")
 def path_permitted(change, ctx) -> Iterator[Hit]:
     """谁可以修改哪些文件（--actor 的角色取基准版本的 registry/staff.yml，未列出的账号为申报单位）：
-    scripts/、schemas/、.github/、.ci/、tests/、benchmarks/、pyproject.toml 以及 policy.yml、
+    scripts/、schemas/、.github/、.ci/、tests/、benchmarks/、pyproject.toml、setup.py、setup.cfg、
+    MANIFEST.in、build/ 以及 policy.yml、
     staff.yml、departments.yml、calendar/ 只能由系统管理员修改；centers/ 中的中心文件由市科技局
     及以上修改；申报单位只能新增或修改 applications/<部门代号>/<申报代号>.yml；其余文件须由
     市科技局或系统管理员修改。完整的表见 ticreg/rules/changes.py 的 PROTECTED_PATHS。"""

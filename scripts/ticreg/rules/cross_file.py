@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..registry_files import APPLICATIONS, CALENDAR, CENTERS
+from ..file_entries import FILE, FOLDER
+from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
 from .registry import Hit, define, dotted, hit, rule
 
 _DATA = "登记册数据规范"
@@ -103,16 +104,18 @@ def path_matches_id(ctx, root: Path) -> Iterator[Hit]:
 
 
 @rule("X504", severity="error", article=_DATA, scope="registry", title="不认识的文件",
-      template="登记册中不应有此文件（{actual}）；应为：{expected}")
+      template="登记册中不应有此文件（{actual}）；登记册中只能有：{expected}")
 def unknown_files(ctx, root: Path) -> Iterator[Hit]:
     """registry/ 下只能有约定位置的 .yml 文件（policy.yml、departments.yml、staff.yml、
-    applications/<部门>/<代号>.yml、centers/<代号>.yml、calendar/<年份>.yml）和说明文件 .md。
-    放错位置或扩展名写成 .yaml 的文件不会被读取，因此报错提醒。"""
-    layout = ["policy.yml", "departments.yml", "staff.yml", "applications/<部门代号>/<申报代号>.yml",
-              "centers/<中心代号>.yml", "calendar/<年份>.yml"]
+    applications/<部门代号>/<申报代号>.yml、centers/<中心代号>.yml、calendar/<年份>.yml），
+    以及登记册文件夹和上述各文件夹中的说明文件 README.md。其他文件一律报错，不读取其内容：
+    隐藏文件（名称以“.”开头，隐藏文件夹整个报告一次）、扩展名写成 .yaml、.txt、.json 的文件、
+    层级不对的文件（例如 applications/foo.yml 没有放在部门文件夹中）。这些文件不会被校验，
+    却同样会随仓库公开，所以不能留在登记册中。"""
     for record in ctx.records:
-        if record.kind is None:
-            yield hit((), path=record.path, actual=str(record.relative), expected=layout)
+        if record.kind is None and record.entry in (FILE, FOLDER):
+            shown = f"{record.relative}/" if record.entry == FOLDER else str(record.relative)
+            yield hit((), path=record.path, actual=shown, expected=LAYOUT)
 
 
 @rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",

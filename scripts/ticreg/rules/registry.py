@@ -164,6 +164,21 @@ define("L109", severity="error", article=_DATA, scope="file", title="键不是�
 define("L110", severity="error", article=_DATA, scope="file", title="多个 YAML 文档",
        template="一个文件只能有一个 YAML 文档，请删除第二个“---”及其后内容或另存为新文件",
        doc="每个文件只描述一个对象，不允许用“---”分隔多个文档。")
+define("L111", severity="error", article=_DATA, scope="file", title="符号链接",
+       template="{actual} 是符号链接：登记册中只能有普通文件，符号链接既不读取也不跟随；请换成文件本身",
+       doc="登记册中的每一项都必须是普通文件。符号链接可以指向登记册以外的任何文件（例如 /etc/passwd），"
+           "也可以让两个路径共用一份内容，所以校验从不跟随、从不读取它，一律报错。"
+           "git 中的符号链接（模式 120000）由 ticreg check-changes 以 G915 拒绝。")
+define("L112", severity="error", article=_DATA, scope="file", title="不是普通文件",
+       template="{actual} 是{expected}，不是普通文件：登记册中只能有普通文件",
+       doc="命名管道、套接字、设备文件等特殊文件不是登记册的内容，校验不打开它们（打开管道会一直等待），一律报错。")
+define("L113", severity="error", article=_DATA, scope="file", title="应为文件的位置是文件夹",
+       template="{actual} 是文件夹，但这个位置只能是一个文件（申报、中心、节假日安排或规则参数都是单个 .yml 文件）；请删除该文件夹或换回文件",
+       doc="按文件名，这里应当是一份记录（例如 applications/<部门代号>/<申报代号>.yml），实际却是文件夹。"
+           "把申报文件换成 git 子模块（gitlink，模式 160000）后，检出的仓库在原处只留下一个空文件夹；"
+           "悄悄跳过它就等于承认这项申报被删除了，所以不论文件夹是否为空都报错（删除本身由 "
+           "ticreg check-changes 以 G903、G915 拒绝）。其他位置的空文件夹不报告：git 不记录空文件夹，"
+           "它们不会进入登记册，其中也没有可读取或公开的内容。")
 
 # --- schema ---------------------------------------------------------------
 define("S101", severity="error", article=_DATA, scope="schema", title="缺少必填字段",
