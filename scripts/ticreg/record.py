@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import glob
 import os
@@ -82,10 +83,14 @@ class LockedFile:
 def locked(path: Path, shown: str) -> Iterator[LockedFile]:
     """Wait for, then hold, the exclusive lock of the file ``path`` names now."""
     while True:
-        try:
-            descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:  # never through a link: the record file itself, or nothing
+            descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
         except FileNotFoundError:
             raise FileChanged(f"{shown} 在等待写入期间被删除或改名，未作任何改动；请检查后重新运行本命令") from None
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            raise FileChanged(f"{shown} 在等待写入期间被换成了链接，未作任何改动；请检查后重新运行本命令") from None
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             current = os.stat(path)
