@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from . import commands as command_modules
+from . import interrupts
 from .errors import EXIT_INTERNAL, TicregError, UsageError
 
 
@@ -49,18 +50,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    runners = {module.NAME: module.run for module in command_modules.load()}
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        args = parser.parse_args(argv)
+        lines = command_modules.interrupted_lines(argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+    if lines is None:
+        return _main(argv)
+    with interrupts.exit_on_interrupt(*lines):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
+    try:  # loading the commands too: a Ctrl-C while they load is no traceback either
+        runners = {module.NAME: module.run for module in command_modules.load()}
+        args = build_parser().parse_args(argv)
         return runners[args.command](args)
     except TicregError as exc:
         sys.stderr.write(f"ticreg：{exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return _interrupted()
     except Exception as exc:  # the last line of defence: never a traceback
         sys.stderr.write(
             f"ticreg：内部错误（{type(exc).__name__}: {exc}）。这是本工具的缺陷，请连同所用文件报告给维护者。\n"
         )
         return EXIT_INTERNAL
+
+
+def _interrupted() -> int:
+    sys.stderr.write("ticreg：已中断。\n")
+    return interrupts.EXIT_INTERRUPTED

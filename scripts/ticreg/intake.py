@@ -45,6 +45,7 @@ from .issue_forms import Form, forms
 from .loader import PosDict, load_bytes, load_file, plain
 from .registry_context import load_model, load_policy
 from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, STAFF
+from .safe_files import create_exclusive
 
 IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/json/application.schema.json"
@@ -389,10 +390,8 @@ def intake(
 def write(root: Path, accepted: Accepted) -> Path:
     """Create the file; never overwrite one."""
     path = root / accepted.relative
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "xb") as handle:
-            handle.write(accepted.text.encode("utf-8"))
+        create_exclusive(path, accepted.text.encode("utf-8"))
     except FileExistsError:
         raise TicregError(f"{accepted.relative} 已存在，不会覆盖") from None
     return path

@@ -15,7 +15,10 @@ the new item's text in after the last item of ``history``:
 * the spliced text is read back with the registry's own loader and must hold
   exactly the old data plus the new item, or nothing is written;
 * after writing, the file is validated against the whole registry; an error
-  the write caused puts the original bytes back.
+  the write caused puts the original bytes back;
+* the file is locked from the first read to the last write (``safe_files``),
+  so concurrent runs take turns and none loses another's event; a file that
+  something else changed meanwhile is not overwritten (exit 1).
 
 "Today" (Asia/Shanghai) is an argument: the command line reads the clock once.
 """
@@ -26,7 +29,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -51,6 +53,7 @@ from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_model, load_policy
 from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, display_path, shown_under
 from .rules.registry import checks_for
+from .safe_files import LockedFile, create_exclusive, locked
 from .schema_check import field_label, validate_model
 
 IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
@@ -429,19 +432,6 @@ def _last_publicity_index(model) -> int | None:
     return index
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Replace the file's bytes in one step (a hidden sibling, then a rename)."""
-    temporary = path.with_name(f".{path.name}.ticreg-tmp")
-    try:
-        temporary.write_bytes(data)
-        if path.exists():
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
 def record_event(
     root: Path, cwd: Path, record_id: str, event_name: str, fields: dict, *, today: dt.date
 ) -> Recorded:
@@ -450,11 +440,21 @@ def record_event(
     ``fields`` maps event field names to values (dates as ``datetime.date``,
     ``excellent`` as a bool); ``fields["date"]`` is required.
     """
-    from .validate import Context, validate_registry
-
     target = find_target(root, record_id)
     shown = shown_path(root, target.relative, cwd)
-    original = target.path.read_bytes()
+    # Under the file's lock from the first read to the last write: a concurrent
+    # run waits, then reads this run's event and appends after it.
+    with locked(target.path, shown) as lock:
+        return _record_locked(root, cwd, target, shown, lock, event_name, fields, today)
+
+
+def _record_locked(
+    root: Path, cwd: Path, target: Target, shown: str, lock: LockedFile, event_name: str, fields: dict,
+    today: dt.date,
+) -> Recorded:
+    from .validate import Context, validate_registry
+
+    original = lock.read()
     loaded = load_bytes(original, shown)
     if not loaded.ok:
         raise _refuse(shown, [f for f in loaded.findings if f.severity == "error"],
@@ -543,16 +543,16 @@ def record_event(
     if center_file is not None:
         only.add(shown_path(root, PurePosixPath(CENTERS, center_file.name), cwd))
     baseline = validate_registry(root, cwd, only, today=today).findings
-    _write(target.path, new_bytes)
+    lock.replace(original, new_bytes)
     try:
         written = validate_registry(root, cwd, only, today=today).findings
     except BaseException:
-        _write(target.path, original)
+        lock.replace(new_bytes, original)
         raise
     caused = _new_findings(written, baseline)
     errors = [f for f in caused if f.severity == "error"]
     if errors:
-        _write(target.path, original)
+        lock.replace(new_bytes, original)
         body = "\n".join(f"  {f.path}: {f.rule} {f.message}" for f in errors)
         raise RecordRefused(f"写入后校验发现本次记录引起的错误，已恢复原文件 {shown}：\n{body}")
 
@@ -669,10 +669,8 @@ def new_application(
     if not reread.ok or plain(reread.data) != expected:
         raise TicregError(f"无法由模板 {template} 生成申报文件；模板的写法与预期不同")
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "xb") as handle:
-            handle.write((bom + new_text).encode("utf-8"))
+        create_exclusive(path, (bom + new_text).encode("utf-8"))
     except FileExistsError:
         raise UsageError(f"{shown} 已存在，不会覆盖") from None
     skip = {"id", "kind", "organizing_department", "history"}

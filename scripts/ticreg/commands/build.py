@@ -10,6 +10,11 @@ from ..errors import EXIT_OK
 from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "build"
+# Ctrl-C: the site folder stays the previous complete site (or, once swapped in, the new one).
+INTERRUPTED = (
+    "ticreg：已中断，网站未更新（网站目录保持上一次构建的内容）",
+    "ticreg：已中断；网站已在中断前构建完成并替换",
+)
 
 
 def register(commands) -> None:

@@ -1,5 +1,8 @@
 """`ticreg build` as a function: validate, write the sources, run MkDocs.
 
+MkDocs writes a staging folder beside the site folder, swapped in only
+when it is complete (``staging``): an error or Ctrl-C leaves the old site.
+
 Used by the build and serve commands, the tests and the benchmark. "Today"
 is passed in (Asia/Shanghai): it decides whether a publicity notice is still
 open and the date MkDocs writes into the sitemap, nothing else.
@@ -19,6 +22,7 @@ from ..registry_files import display_path
 from .generate import site_data, write_sources
 from .mkdocs_build import run_mkdocs
 from .settings import CONFIG_FILE, load_site
+from .staging import staged
 
 
 class RegistryHasErrors(TicregError):
@@ -72,5 +76,6 @@ def build_site(
     del data, ctx, outcome
     gc.collect()
     target = repo / site_dir
-    run_mkdocs(config_file, target, today)
+    with staged(target) as staging:  # site/ is the old complete site until the new one is
+        run_mkdocs(config_file, staging, today)
     return dataclasses.replace(result, site_dir=target)

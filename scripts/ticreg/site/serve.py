@@ -3,15 +3,15 @@
 Watching is plain polling of file sizes and modification times (registry/,
 docs/, overrides/, templates/, mkdocs.yml): no MkDocs plugin or livereload
 machinery, so the preview is exactly what `ticreg build` publishes. A new
-build is written beside the old one and swapped in, so a reader never gets
-a half-written site; a build that fails leaves the last good site served.
+build is written beside the old one and swapped in (as `ticreg build` does),
+so a reader never gets a half-written site; a build that fails for any
+reason leaves the last good site served.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import shutil
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -47,28 +47,33 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def rebuild(repo: Path, registry: Path, site_dir: str, today: dt.date, out) -> bool:
-    """Build into <site_dir>.next and swap it in; report problems; True when it worked."""
-    staging = f"{site_dir}.next"
+    """Build (swapped in only when complete); report why not; True when it worked.
+
+    Any failure, an internal error included, keeps the last good site served:
+    the preview outlives a bad edit, and the next change is built again."""
     try:
-        result = build_site(repo, registry, today, site_dir=staging)
+        result = build_site(repo, registry, today, site_dir=site_dir)
     except (SiteConfigError, RegistryHasErrors) as exc:
         report.emit(exc.findings, getattr(exc, "files", 1), "text", out, out, None)
-        out.write(f"ticreg：{exc}；继续提供上一次成功构建的网站。\n")
-        out.flush()
-        return False
+        reason = str(exc)
     except TicregError as exc:
-        out.write(f"ticreg：{exc}；继续提供上一次成功构建的网站。\n")
+        reason = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a preview that dies on a bug shows nothing at all
+        reason = f"内部错误（{type(exc).__name__}: {_one_line(exc)}），这是本工具的缺陷，请报告给维护者"
+    else:
+        out.write(f"已重新构建：{result.centers} 个中心，{result.notices} 条公告。\n")
         out.flush()
-        return False
-    target, old = repo / site_dir, repo / f"{site_dir}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    (repo / staging).rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    out.write(f"已重新构建：{result.centers} 个中心，{result.notices} 条公告。\n")
+        return True
+    out.write(f"ticreg：{reason}；继续提供上一次成功构建的网站。\n")
     out.flush()
-    return True
+    return False
+
+
+def _one_line(exc: BaseException) -> str:
+    """The error's message on one line, anything unprintable escaped: it may quote a
+    template or a record, and a raw ESC would act on the terminal."""
+    text = " ".join(str(exc).split())[:500]
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def serve(
