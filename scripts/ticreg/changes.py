@@ -24,7 +24,7 @@ Which version of each registry-wide file is used:
 
 Each file is parsed with the one safe loader and its history entries with the
 event models of ``ticreg_schemas``; the rules themselves are in
-``ticreg.rules.changes`` (G901-G914).
+``ticreg.rules.changes`` (G901-G914) and ``ticreg.rules.frozen`` (G918-G924).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from .process.machine import ROLES, Transition, application_transition, center_t
 from .process.publicity import PublicityWindow, publicity_window
 from .registry_files import POLICY, STAFF, kind_of
 from .rules.changes import protected_paths  # importing it registers G901-G914
+from .rules import frozen as _frozen  # noqa: F401  (registers G918-G924)
 from .rules.registry import RULES, Hit, checks_for
 from .schema_check import errors_to_findings, validate_model
 
@@ -133,6 +134,9 @@ class Change:
     first_difference: tuple | None = None
     profile_difference: tuple | None = None  # first changed field outside `history`
     profile_base_value: str | None = None
+    # Top-level fields whose values differ (history and id aside: G901-G904 judge those),
+    # each with where the difference starts in the head.
+    changed_fields: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def base_raw(self):
@@ -412,8 +416,24 @@ def _analyse(change: Change, ctx: Context) -> None:
             if where is not None:
                 change.profile_difference = where
                 change.profile_base_value = _short(_value_at(base, where)) if where else "（有字段被删除）"
+    if change.status == "M" and isinstance(base, dict) and isinstance(head, dict):
+        change.changed_fields = changed_fields(base, head)
     if head is not None and (change.status == "A" or base is not None):
         change.history = _analyse_history(change, ctx)
+
+
+_NOT_PROFILE = frozenset({"history", "id"})
+
+
+def changed_fields(base: dict, head: dict) -> dict[str, tuple]:
+    """Each changed top-level field and where its first difference is in the head
+    (a removed field: the top-level mapping)."""
+    found = {}
+    for key in [*head, *(k for k in base if k not in head)]:
+        if key in _NOT_PROFILE or not isinstance(key, str) or plain(base.get(key)) == plain(head.get(key)):
+            continue
+        found[key] = first_difference(base.get(key), head.get(key), (key,)) if key in head else ()
+    return found
 
 
 # ---------------------------------------------------------------------------

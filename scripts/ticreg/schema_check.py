@@ -2,7 +2,7 @@
 
 Each Pydantic error becomes a Chinese message at the position of the node it
 concerns (a missing field: the mapping that lacks it; an unknown field: the
-key itself), under one of the schema rules S101–S106.
+key itself), under one of the schema rules S101–S107.
 """
 
 from __future__ import annotations
@@ -143,6 +143,9 @@ def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object
         elif kind == "calendar_date" and isinstance(err.get("input"), str):
             pos = locate(raw, loc)
             findings.append(RULES["S104"].finding(path, pos, field=label, actual=show_input(err["input"])))
+        elif kind == "github_login":
+            pos = locate(raw, loc)
+            findings.append(RULES["S107"].finding(path, pos, field=label, actual=show_input(err.get("input"))))
         elif kind == "policy_value":
             ctx = err.get("ctx") or {}
             rule_id = "S106" if ctx.get("list_name") == "clusters" else "S105"
