@@ -138,6 +138,13 @@ class ProfileChanges(RegistryModel):
         "联系方式、简介等，市科技局可直接修改，无须记录事件；其余字段（上两项之外）认定后不能修改。",
     )
 
+    filing_accounts: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?$")]] = F(
+        "代为提交申报的账号",
+        "ticreg intake 受理议题表单后以其名义开启拉取请求的账号（如 github-actions[bot]）：它新增的申报记录的是"
+        "议题作者的账号，不要求包含它自己（G923）。",
+        default_factory=list,
+    )
+
     @model_validator(mode="after")
     def _lists_are_disjoint(self) -> "ProfileChanges":
         both = sorted(set(self.center_art15_fields) & set(self.center_editable_fields))

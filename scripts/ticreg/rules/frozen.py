@@ -44,14 +44,21 @@ def _listed(names) -> str:
     return "、".join(names) if names else "（无）"
 
 
-def _center_field_classes(ctx) -> tuple[frozenset[str], frozenset[str] | None]:
-    """(Art. 15 fields, editable fields) from the base's policy.yml. Without a readable
-    policy every field needs a ``changed`` event: the strictest reading, never a guess."""
+def _profile_rules(ctx):
+    """policy.yml's profile_changes at the base; None when no policy can be read (validate reports it)."""
     from ..changes import _WindowUnknown  # here: ticreg.changes imports this module
 
     try:
-        rules = ctx.policy().profile_changes
-    except _WindowUnknown:  # no readable policy.yml at the base (validate reports it)
+        return ctx.policy().profile_changes
+    except _WindowUnknown:
+        return None
+
+
+def _center_field_classes(ctx) -> tuple[frozenset[str], frozenset[str] | None]:
+    """(Art. 15 fields, editable fields) from the base's policy.yml. Without a readable
+    policy every field needs a ``changed`` event: the strictest reading, never a guess."""
+    rules = _profile_rules(ctx)
+    if rules is None:
         return frozenset(), None
     return frozenset(rules.center_art15_fields), frozenset(rules.center_editable_fields)
 
@@ -59,6 +66,13 @@ def _center_field_classes(ctx) -> tuple[frozenset[str], frozenset[str] | None]:
 def _logins(raw) -> list[str]:
     value = raw.get("applicant_logins") if isinstance(raw, dict) else None
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _files_for_others(ctx) -> bool:
+    """The actor is the account `ticreg intake` opens pull requests with (policy.yml filing_accounts)."""
+    rules = _profile_rules(ctx)
+    accounts = rules.filing_accounts if rules is not None else []
+    return ctx.actor.login.casefold() in {a.casefold() for a in accounts}
 
 
 def _is_applicant(ctx) -> bool:
@@ -189,11 +203,12 @@ def center_fixed_fields_unchanged(change, ctx) -> Iterator[Hit]:
 def new_application_names_its_author(change, ctx) -> Iterator[Hit]:
     """申报单位提交新申报（新增申报文件）时，须在 applicant_logins 中写明本人在代码托管平台上的账号：
     此后只有这些账号（以及工作人员）能为该申报记录撤回、更正等事件。账号不区分大小写。
-    由工作人员代为提交（如议题表单受理）的不在此列，受理时记录议题作者的账号。"""
+    议题表单受理（ticreg intake）时记录的是议题作者的账号，开启拉取请求的账号（policy.yml 的
+    profile_changes.filing_accounts，如 github-actions[bot]）不在此列。"""
     if change.kind != "application" or change.status != "A" or not _is_applicant(ctx):
         return
     raw = change.head_raw
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or _files_for_others(ctx):
         return
     logins = _logins(raw)
     if ctx.actor.login.casefold() not in {login.casefold() for login in logins}:
