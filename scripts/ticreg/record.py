@@ -94,7 +94,7 @@ SCHEMA_COMMENT = re.compile(r"^(# yaml-language-server: \$schema=)\S*?([^/\s]+\.
 APPLICATION_SCHEMA_PATH = "../../../schemas/json/"
 
 # The rule modules whose checks judge history events: the same functions validation runs.
-_HISTORY_RULE_MODULES = ("ticreg.rules.process", "ticreg.rules.history")
+_HISTORY_RULE_MODULES = ("ticreg.rules.process", "ticreg.rules.history", "ticreg.rules.frozen")
 
 # libyaml (the registry's loader) and editors break lines only at \n; ruamel
 # also breaks at NEL, LS and PS, which would shift its line numbers.

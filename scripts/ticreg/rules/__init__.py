@@ -8,7 +8,7 @@
     process.py        Art. 9, 14-16: histories follow the state machine
     certification_links.py  a certified application and its center agree
     changes.py        what a pull request changes (ticreg check-changes): G901-G914
-    frozen.py         submitted records change only through events; whose application: G918-G924
+    frozen.py         submitted records change only through events; whose application: G918-G924, H703
     site_config.py    the website's configuration and sources (ticreg build): W101-W103
 """
 
