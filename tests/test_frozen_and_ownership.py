@@ -169,6 +169,14 @@ def test_a_centers_fixed_fields_stay(repo):
     assert "contact" in result.findings[0]["message"]
 
 
+def test_without_a_readable_policy_every_center_field_needs_a_changed_event(repo):
+    repo.replace("registry/policy.yml", "profile_changes:\n", "profile_changes_misspelt:\n")
+    base = repo.commit("a policy.yml that cannot be read")
+    repo.replace(CENTER, "office_phone: 0356-1234567", "office_phone: 0356-7654321")
+    result = repo.check("--actor", BUREAU, base=base)
+    assert_refused(result, (CENTER, *value_at(repo, CENTER, "office_phone: 0356-7654321", "office_phone"), "G920"))
+
+
 # ---------------------------------------------------------------------------
 # Whose application
 # ---------------------------------------------------------------------------

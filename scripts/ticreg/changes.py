@@ -195,6 +195,13 @@ class Context:
                 raise _WindowUnknown("基准版本中没有可用的 policy.yml", f"先修正 {path}（运行 ticreg validate 查看问题）")
         return self._policy
 
+    def readable_policy(self) -> Policy | None:
+        """policy.yml as ``policy()`` reads it; None when neither version can be read."""
+        try:
+            return self.policy()
+        except _WindowUnknown:
+            return None
+
     def calendar(self) -> WorkingCalendar:
         """Each year as at the base; years only the head has, from the head."""
         if self._calendar is None:

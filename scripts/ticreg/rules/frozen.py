@@ -47,12 +47,8 @@ def _listed(names) -> str:
 
 def _profile_rules(ctx):
     """policy.yml's profile_changes at the base; None when no policy can be read (validate reports it)."""
-    from ..changes import _WindowUnknown  # here: ticreg.changes imports this module
-
-    try:
-        return ctx.policy().profile_changes
-    except _WindowUnknown:
-        return None
+    policy = ctx.readable_policy()
+    return policy.profile_changes if policy is not None else None
 
 
 def _center_field_classes(ctx) -> tuple[frozenset[str], frozenset[str] | None]:
