@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
-from ticreg_schemas.common import IDENTIFIER_PATTERN
+from ticreg_schemas.common import FIELD_NAME_PATTERN, IDENTIFIER_PATTERN
 
 from .findings import Finding
 from .loader import locate
@@ -21,6 +21,7 @@ from .rules.registry import RULES
 
 _PATTERN_HINTS = {
     IDENTIFIER_PATTERN: "只能用小写字母、数字和连字符，且不以连字符开头或结尾",
+    FIELD_NAME_PATTERN: "应为字段名：小写字母、数字和下划线，如 rd_equipment_value_yuan",
     "^https?://": "应为以 http:// 或 https:// 开头的网址",
     "^[0-9\\-+() ]{5,30}$": "应为电话号码（数字、空格、连字符、括号）",
     "^[^@\\s<>]+@": "应为电子邮箱地址",
