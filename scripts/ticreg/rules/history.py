@@ -46,4 +46,3 @@ def rectification_deadline(model, ctx) -> Iterator[Hit]:
             elif deadline <= event.date:
                 yield hit(("history", i, "rectification_deadline"), expected=event.date.isoformat(),
                           actual=deadline.isoformat())
-
