@@ -82,6 +82,15 @@ def test_the_department_may_amend_its_own_application_before_approving_it(repo):
     assert_passes(repo.check("--actor", ZEZHOU))
 
 
+def test_the_bureau_may_not_amend_an_application(repo):
+    """`amended` is the applicant's or the department's (the state machine): not the Bureau's."""
+    repo.replace(SUBMITTED, "floor_area_m2: ", "floor_area_m2: 1")
+    repo.append_event(SUBMITTED, "{date: 2026-11-20, event: amended, fields: [floor_area_m2]}")
+    result = repo.check("--actor", BUREAU)
+    assert_refused(result, (SUBMITTED, *repo.position(SUBMITTED, "amended"), "G911"))
+    assert "applicant（申报单位）" in result.findings[0]["message"]
+
+
 def test_an_amendment_after_department_approval_is_refused(repo):
     repo.replace(REVIEWED, "floor_area_m2: ", "floor_area_m2: 1")
     repo.append_event(REVIEWED, "{date: 2026-11-20, event: amended, fields: [floor_area_m2]}")
