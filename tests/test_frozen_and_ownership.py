@@ -163,6 +163,16 @@ def test_a_center_must_be_renamed_to_what_its_changed_event_says(repo):
     assert "new_name" in message and "晋城市煤层气绿色开发技术创新中心" in message and RENAMED in message
 
 
+def test_a_changed_event_must_name_the_former_name_the_center_had(repo):
+    repo.replace(CENTER, "name: 晋城市煤层气高效开发技术创新中心", f"name: {RENAMED}")
+    repo.append_event(CENTER, (CHANGED % RENAMED).replace("former_name: 晋城市煤层气高效开发技术创新中心",
+                                                          "former_name: 晋城市煤层气技术创新中心"))
+    result = repo.check("--actor", BUREAU)
+    assert_refused(result, (CENTER, *value_at(repo, CENTER, "former_name: 晋城市煤层气技术创新中心", "former_name"),
+                            "G921"))
+    assert "晋城市煤层气高效开发技术创新中心" in result.findings[0]["message"]
+
+
 def test_the_bureau_may_edit_a_centers_contact_details(repo):
     repo.replace(CENTER, "office_phone: 0356-1234567", "office_phone: 0356-7654321")
     repo.replace(CENTER, "email: tic@example.com", "email: cbm@example.com")
@@ -434,7 +444,8 @@ FAILING_CASES = {
     "G919": ["test_an_amendment_whose_fields_do_not_match_the_change_is_refused",
              "test_an_amendment_with_no_change_is_refused"],
     "G920": ["test_renaming_a_center_without_a_changed_event_is_refused"],
-    "G921": ["test_a_center_must_be_renamed_to_what_its_changed_event_says"],
+    "G921": ["test_a_center_must_be_renamed_to_what_its_changed_event_says",
+             "test_a_changed_event_must_name_the_former_name_the_center_had"],
     "G922": ["test_a_centers_fixed_fields_stay"],
     "G923": ["test_a_new_application_must_name_its_author", "test_a_new_application_without_logins_is_refused_at_the_top"],
     "G924": ["test_another_applicant_may_not_withdraw_an_application"],
