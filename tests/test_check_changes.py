@@ -65,6 +65,8 @@ def application_text(relative: str, history: list[str]) -> str:
     app_id = Path(relative).stem
     text = text.replace("id: 2024-zezhou-001", f"id: {app_id}", 1)
     text = text.replace("organizing_department: zezhou", f"organizing_department: {department}", 1)
+    # Owned by the applicant account the tests act as (G923, G924).
+    text = re.sub(r"(?m)^applicant_logins: .*$", f"applicant_logins: [{APPLICANT}]", text, count=1)
     text = text[: text.index("history:\n")] + "history:\n" + "".join(f"  - {line}\n" for line in history)
     return text
 
@@ -352,7 +354,9 @@ def test_an_applicant_may_not_edit_after_department_review(repo):
     repo.replace(REVIEWED, "rd_equipment_value_yuan: ", "rd_equipment_value_yuan: 9")
     result = repo.check("--actor", APPLICANT)
     line, column = repo.position(REVIEWED, "rd_equipment_value_yuan: 9")
-    assert_refused(result, (REVIEWED, line, column + len("rd_equipment_value_yuan: "), "G913"))
+    at = (REVIEWED, line, column + len("rd_equipment_value_yuan: "))
+    # G918 also says the edit lacks an `amended` event (which this state would not allow either).
+    assert_refused(result, (*at, "G913"), (*at, "G918"))
     assert "待市科技局复核" in result.findings[0]["message"]
 
 
@@ -394,7 +398,8 @@ def test_a_county_may_not_edit_an_applications_fields(repo):
     repo.append_event(SUBMITTED, "{date: 2026-11-20, event: department-approved}")
     result = repo.check("--actor", ZEZHOU)
     line, column = repo.position(SUBMITTED, "floor_area_m2: 1")
-    assert_refused(result, (SUBMITTED, line, column + len("floor_area_m2: "), "G914"))
+    at = (SUBMITTED, line, column + len("floor_area_m2: "))
+    assert_refused(result, (*at, "G914"), (*at, "G918"))
 
 
 def test_a_county_may_not_record_the_bureaus_stages(repo):
@@ -428,6 +433,7 @@ def test_an_applicant_may_add_a_new_application(repo):
 
 def test_an_applicant_may_edit_before_review_and_may_withdraw(repo):
     repo.replace(SUBMITTED, "floor_area_m2: ", "floor_area_m2: 1")
+    repo.append_event(SUBMITTED, "{date: 2026-11-20, event: amended, fields: [floor_area_m2]}")
     repo.append_event(REVIEWED, "{date: 2026-11-20, event: withdrawn, reason: 暂缓申报}")
     assert_passes(repo.check("--actor", APPLICANT))
 

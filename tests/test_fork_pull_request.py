@@ -151,7 +151,8 @@ def test_a_fork_pull_request_gets_one_comment_updated_on_each_push(scenario: Sce
     git(s.repo, "checkout", "-q", "-b", "fork-branch")
 
     # Push 1: a valid application, added the way the applicant handbook says.
-    created = run_cli("new-application", "--today", TODAY.isoformat(), "--department", "zezhou", "--id", "2026-zezhou-077", cwd=s.repo)
+    created = run_cli("new-application", "--today", TODAY.isoformat(), "--department", "zezhou", "--id", "2026-zezhou-077",
+                      "--login", FORK_USER, cwd=s.repo)
     assert created.code == 0, created.stderr
     head1 = s.commit("申报 2026-zezhou-077")
     first = s.validate(run_id=101)

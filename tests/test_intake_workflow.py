@@ -98,11 +98,12 @@ class Scene:
         subprocess.run(["git", "clone", "--quiet", "--depth=1", "--branch", inputs["ref"],
                         f"file://{self.origin}", str(self.workspace)], check=True, capture_output=True)
 
-    def run(self, issue_body: str, issue_number: int, sender: str = STAFF, api_url: str = ""):
+    def run(self, issue_body: str, issue_number: int, sender: str = STAFF, api_url: str = "",
+            author: str = "applicant"):
         context = {
             "github": {
                 "event": {
-                    "issue": {"body": issue_body, "number": issue_number},
+                    "issue": {"body": issue_body, "number": issue_number, "user": {"login": author}},
                     "sender": {"login": sender},
                     "label": {"name": INTAKE_LABEL},
                     "repository": {"default_branch": "main"},
@@ -156,6 +157,7 @@ def test_a_good_form_becomes_a_branch_a_commit_and_a_pull_request(scene, fake):
     assert message == f"新增申报 {expected_id()}（议题 #{issue['number']}）\ngithub-actions[bot]\n"
     content = git("show", f"{branch}:{path}", cwd=scene.origin)
     assert content.startswith("# yaml-language-server:") and f"id: {expected_id()}\n" in content
+    assert "applicant_logins: [applicant]\n" in content, "the issue's author may later withdraw or amend it"
 
     [pull] = [r.payload for r in fake.calls("POST", "pulls")]
     assert pull["head"] == branch and pull["base"] == "main"

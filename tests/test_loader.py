@@ -76,6 +76,7 @@ CORPUS: dict[str, Expect | None] = {
     "unknown-field.yml": Expect("S102", 14, 3, "website:", says="lead_unit.website"),
     "declaration-key-case.yml": Expect("S103", 54, 3, "Complies-With-Industrial-Policy: true"),
     "huge-integer.yml": Expect("S103", 43, 26, "99999", says="rd_equipment_value_yuan"),
+    "applicant-login-markup.yml": Expect("S107", 64, 34, '"@jcst-admin <img', says="applicant_logins[1]"),
     # U+2028 is not a line break (YAML 1.2, and every editor and GitHub agree).
     "line-separator-in-comment.yml": None,
     "line-separator-in-quoted-value.yml": Expect("L104", 72, 1, "id: 2024-zezhou-001", says="3:1"),

@@ -26,7 +26,7 @@ EVENTS_OF_TEMPLATE = {
     "submission.md": {"submitted"},
     "stage-decision.md": {
         "department-approved", "bureau-rechecked", "site-inspected", "expert-reviewed", "meeting-approved",
-        "rejected", "withdrawn",
+        "rejected", "withdrawn", "amended",
     },
     "certification.md": {"publicity-started", "objection-raised", "objection-dismissed", "objection-upheld", "certified"},
     "evaluation.md": {"evaluated", "revoked"},

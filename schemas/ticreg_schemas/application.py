@@ -8,6 +8,8 @@ from typing import Literal
 from .common import (
     F,
     CalendarDate,
+    FieldName,
+    GitHubLogin,
     Identifier,
     PolicyValue,
     RegistryModel,
@@ -44,6 +46,9 @@ class ApplicationEvent(RegistryModel):
     )
     reason: Text | None = F("理由", "未予通过或撤回的理由。", default=None)
     notice_url: WebAddress | None = F("公示网址", "公示公告在政府网站上的地址（http 或 https）。", default=None)
+    fields: list[FieldName] | None = F(
+        "更正的字段", "更正（amended）时列出本次修改的全部顶层字段名，如 [rd_equipment_value_yuan, team]。", default=None
+    )
     note: Text | None = F("备注", "其他说明。", default=None)
 
 
@@ -72,6 +77,12 @@ class ApplicationBase(RegistryModel):
     )
     lead_unit: LeadUnit = F("牵头单位", "牵头建设单位（第八条第（一）项）。")
     contact: ApplicantContact = F("申报联系人", "审核联系用，不在网站公开。")
+    applicant_logins: list[GitHubLogin] | None = F(
+        "申报单位账号",
+        "申报单位在代码托管平台（GitHub）上的账号（不带 @），可填多个；只有这些账号和工作人员可以为本申报"
+        "记录撤回、更正等事件。提交时记录，不在网站公开。",
+        default=None,
+    )
     history: list[ApplicationEvent] = F("办理记录", "按时间顺序追加的事件，只能追加，不能修改或删除。", min_length=1)
 
 

@@ -69,6 +69,28 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 IDENTIFIER_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 
+# A top-level field of a record, as `amended` events and policy.yml name them.
+FIELD_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+FieldName = Annotated[str, StringConstraints(pattern=FIELD_NAME_PATTERN)]
+
+# GitHub's login syntax: letters, digits and single hyphens, not at either end, at most 39.
+GITHUB_LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"
+_GITHUB_LOGIN = re.compile(GITHUB_LOGIN_PATTERN)
+
+
+def _github_login(value: object) -> object:
+    if isinstance(value, str) and len(value) <= 39 and _GITHUB_LOGIN.fullmatch(value):
+        return value
+    raise PydanticCustomError("github_login", "不是有效的 GitHub 账号")
+
+
+# Checked in Python (S107 names the field); the JSON Schema gives editors the same pattern.
+GitHubLogin = Annotated[
+    str,
+    BeforeValidator(_github_login),
+    Field(json_schema_extra={"pattern": GITHUB_LOGIN_PATTERN, "maxLength": 39}),
+]
+
 Yuan = Annotated[int, Field(ge=0, le=10**13)]
 SquareMetres = Annotated[float, Field(ge=0, le=10**8, allow_inf_nan=False)]
 

@@ -37,6 +37,8 @@ APPLICATION_EVENTS: dict[str, EventKind] = {
     "change-approved": _kind("变更获批", required=("document_number",)),
     "rejected": _kind("未予通过", required=("stage", "reason")),
     "withdrawn": _kind("申请撤回", optional=("reason",)),
+    # A correction before department approval: the profile fields it changes are listed.
+    "amended": _kind("申报内容更正", required=("fields",), optional=("reason",)),
 }
 
 # The review stages at which an application may be rejected.

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from .common import F, CalendarDate, Identifier, RegistryModel, ShortText, Text
+from .common import F, CalendarDate, FieldName, Identifier, RegistryModel, ShortText, Text
 
 
 class Measures(RegistryModel):
@@ -122,6 +122,42 @@ class Publicity(RegistryModel):
     )
 
 
+class ProfileChanges(RegistryModel):
+    """Which fields of a record a later change may touch, and how (check-changes G918-G922)."""
+
+    application_fixed_fields: list[FieldName] = F(
+        "申报不可更正的字段",
+        "申报提交后，更正（amended）也不能修改的顶层字段（代号、类型、所在文件夹、办理记录）。",
+    )
+    center_art15_fields: list[FieldName] = F(
+        "中心须经变更程序的字段",
+        "第十五条：更名、变更主要研究方向、调整重组涉及的中心字段，只能随同一次变更中追加的 changed 事件修改。",
+    )
+    center_editable_fields: list[FieldName] = F(
+        "中心可直接维护的字段",
+        "联系方式、简介等，市科技局可直接修改，无须记录事件；其余字段（上两项之外）认定后不能修改。",
+    )
+
+    filing_accounts: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?$")]] = F(
+        "代为提交申报的账号",
+        "ticreg intake 受理议题表单后以其名义开启拉取请求的账号（如 github-actions[bot]）：它新增的申报记录的是"
+        "议题作者的账号，不要求包含它自己（G923）。",
+        default_factory=list,
+    )
+
+    @model_validator(mode="after")
+    def _lists_are_disjoint(self) -> "ProfileChanges":
+        both = sorted(set(self.center_art15_fields) & set(self.center_editable_fields))
+        if both:
+            raise ValueError(f"字段不能同时列在 center_art15_fields 与 center_editable_fields 中：{'、'.join(both)}")
+        from .center import Center  # here, not at the top: center.py is the model these lists are about
+
+        unknown = sorted(set(self.center_art15_fields + self.center_editable_fields) - set(Center.model_fields))
+        if unknown:
+            raise ValueError(f"中心没有这些字段：{'、'.join(unknown)}")
+        return self
+
+
 class Evaluation(RegistryModel):
     cycle_years: Annotated[int, Field(ge=1)] = F("评估周期（年）", "第十四条：以三年为周期定期绩效评估。")
     due_soon_days: Annotated[int, Field(ge=0)] = F("临近提醒天数", "评估到期前多少天列入待办。")
@@ -152,6 +188,7 @@ class Policy(RegistryModel):
     direct_certification: DirectCertification = F("直接认定", "第十六条。")
     naming: Naming = F("命名规则", "第九条第（三）项。")
     publicity: Publicity = F("公示", "第九条第（三）项。")
+    profile_changes: ProfileChanges = F("已提交记录的修改", "申报与中心的哪些字段可以修改、须随何种事件修改。")
     evaluation: Evaluation = F("绩效评估", "第十四条。")
     personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
 

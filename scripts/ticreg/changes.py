@@ -24,9 +24,10 @@ Which version of each registry-wide file is used:
 
 Each file is parsed with the one safe loader and its history entries with the
 event models of ``ticreg_schemas``; the rules themselves are in
-``ticreg.rules.changes`` (G901-G914) and ``ticreg.rules.tree_entries``
+``ticreg.rules.changes`` (G901-G914), ``ticreg.rules.tree_entries``
 (G915-G916: only regular files of a known kind under the registry; a record
-whose head is a gitlink or a link counts as deleted, see _settle_entries).
+whose head is a gitlink or a link counts as deleted, see _settle_entries) and
+``ticreg.rules.frozen`` (G918-G924).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from .process.publicity import PublicityWindow, publicity_window
 from .registry_files import POLICY, STAFF, kind_of
 from .rules.changes import protected_paths  # importing it registers G901-G914
 from .rules import tree_entries  # noqa: F401  (importing it registers G915-G916)
+from .rules import frozen as _frozen  # noqa: F401  (registers G918-G924)
 from .rules.registry import RULES, Hit, checks_for
 from .schema_check import errors_to_findings, validate_model
 
@@ -137,6 +139,9 @@ class Change:
     profile_difference: tuple | None = None  # first changed field outside `history`
     profile_base_value: str | None = None
     non_file: str | None = None  # the head's entry when it is not a regular file (G915), e.g. "符号链接"
+    # Top-level fields whose values differ (history and id aside: G901-G904 judge those),
+    # each with where the difference starts in the head.
+    changed_fields: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def base_raw(self):
@@ -194,6 +199,13 @@ class Context:
             else:
                 raise _WindowUnknown("基准版本中没有可用的 policy.yml", f"先修正 {path}（运行 ticreg validate 查看问题）")
         return self._policy
+
+    def readable_policy(self) -> Policy | None:
+        """policy.yml as ``policy()`` reads it; None when neither version can be read."""
+        try:
+            return self.policy()
+        except _WindowUnknown:
+            return None
 
     def calendar(self) -> WorkingCalendar:
         """Each year as at the base; years only the head has, from the head."""
@@ -416,8 +428,24 @@ def _analyse(change: Change, ctx: Context) -> None:
             if where is not None:
                 change.profile_difference = where
                 change.profile_base_value = _short(_value_at(base, where)) if where else "（有字段被删除）"
+    if change.status == "M" and isinstance(base, dict) and isinstance(head, dict):
+        change.changed_fields = changed_fields(base, head)
     if head is not None and (change.status == "A" or base is not None):
         change.history = _analyse_history(change, ctx)
+
+
+_NOT_PROFILE = frozenset({"history", "id"})
+
+
+def changed_fields(base: dict, head: dict) -> dict[str, tuple]:
+    """Each changed top-level field and where its first difference is in the head
+    (a removed field: the top-level mapping)."""
+    found = {}
+    for key in [*head, *(k for k in base if k not in head)]:
+        if key in _NOT_PROFILE or not isinstance(key, str) or plain(base.get(key)) == plain(head.get(key)):
+            continue
+        found[key] = first_difference(base.get(key), head.get(key), (key,)) if key in head else ()
+    return found
 
 
 # ---------------------------------------------------------------------------

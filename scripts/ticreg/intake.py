@@ -54,15 +54,16 @@ APPLICATION_ORDER = (
     "id", "kind", "category", "proposed_name", "cluster", "county_code", "organizing_department",
     "center_legal_form", "municipal_erc_conversion", "lead_unit", "co_builders", "director",
     "research_directions", "summary", "services", "specialized_institutions", "provincial_platform",
-    "team", "rd_equipment_value_yuan", "floor_area_m2", "ip_achievements", "declarations", "contact", "history",
+    "team", "rd_equipment_value_yuan", "floor_area_m2", "ip_achievements", "declarations", "contact", "applicant_logins",
+    "history",
 )
 CHANGE_ORDER = (
     "id", "kind", "organizing_department", "center_id", "lead_unit", "requested_change", "reason", "contact",
-    "history",
+    "applicant_logins", "history",
 )
 # Lists written on one line, and lists whose items are written on one line each,
 # as the sample registry writes them.
-_FLOW_LISTS = frozenset({"services"})
+_FLOW_LISTS = frozenset({"services", "applicant_logins"})
 _FLOW_ITEMS = frozenset({"team", "history"})
 # Values that are codes, written plain.
 _QUOTED_CODES = frozenset({"county_code"})
@@ -334,8 +335,12 @@ def intake(
     issue_number: int | None = None,
     actor: str | None = None,
     taken: list[str] = (),
+    applicant: str | None = None,
 ) -> Accepted:
-    """Read, convert, place, emit and validate; raises IntakeRefused (or NotStaff)."""
+    """Read, convert, place, emit and validate; raises IntakeRefused (or NotStaff).
+
+    ``applicant`` is the issue's author: recorded as the application's
+    applicant_logins, so that account (and staff) may later withdraw or amend it."""
     member = staff_member(root, actor) if actor is not None else None
     policy: Policy = load_policy(root)
     departments = _departments(root)
@@ -373,6 +378,8 @@ def intake(
         raise TicregError(f"{relative} 已存在，不会覆盖")
     data.update(id=application_id, organizing_department=department.id,
                 history=[{"date": today, "event": "submitted"}])
+    if applicant is not None:
+        data["applicant_logins"] = [applicant]
     data = _ordered(data, order)
     source = f"议题 #{issue_number} 的" if issue_number is not None else ""
     header = [SCHEMA_LINE, f"# 由{source}{form.name}表单生成（ticreg intake）；合并前请逐项核对。"]

@@ -41,7 +41,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ticreg_schemas import APPLICATION_MODELS, Center, Departments
 from ticreg_schemas.application import ApplicationEvent
 from ticreg_schemas.center import CenterEvent
-from ticreg_schemas.common import IDENTIFIER_PATTERN
+from ticreg_schemas.common import GITHUB_LOGIN_PATTERN, IDENTIFIER_PATTERN
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
 from .errors import EXIT_FINDINGS, TicregError, UsageError
@@ -57,11 +57,13 @@ from .safe_files import LockedFile, create_exclusive, locked
 from .schema_check import field_label, validate_model
 
 IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+GITHUB_LOGIN = re.compile(GITHUB_LOGIN_PATTERN)
 
 # The order an event's fields are written in, as the sample registry writes them.
 FIELD_ORDER = (
     "date", "event", "stage", "outcome", "excellent", "rectification_deadline", "evaluator",
-    "document_number", "center_id", "application_id", "former_name", "new_name", "notice_url", "reason", "note",
+    "document_number", "center_id", "application_id", "former_name", "new_name", "notice_url", "fields", "reason",
+    "note",
 )
 _CHANGED_ORDER = ("date", "event", "application_id", "document_number", "former_name", "new_name", "note")
 
@@ -78,6 +80,7 @@ OPTION_OF_FIELD = {
     "rectification_deadline": "--deadline",
     "evaluator": "--evaluator",
     "new_name": "--new-name",
+    "fields": "--fields",
     "note": "--note",
 }
 
@@ -95,7 +98,7 @@ SCHEMA_COMMENT = re.compile(r"^(# yaml-language-server: \$schema=)\S*?([^/\s]+\.
 APPLICATION_SCHEMA_PATH = "../../../schemas/json/"
 
 # The rule modules whose checks judge history events: the same functions validation runs.
-_HISTORY_RULE_MODULES = ("ticreg.rules.process", "ticreg.rules.history")
+_HISTORY_RULE_MODULES = ("ticreg.rules.process", "ticreg.rules.history", "ticreg.rules.frozen")
 
 # libyaml (the registry's loader) and editors break lines only at \n; ruamel
 # also breaks at NEL, LS and PS, which would shift its line numbers.
@@ -290,6 +293,9 @@ def _emit_item(event: dict, *, flow: bool, step: int, quote_all: bool) -> str:
     for key, value in event.items():
         if isinstance(value, str) and key not in _CODE_FIELDS and (quote_all or flow and ":" in value):
             value = DoubleQuotedScalarString(value)
+        if isinstance(value, list):  # amended's field names: one line, as the sample registry writes lists
+            value = CommentedSeq(value)
+            value.fa.set_flow_style()
         item[key] = value
     if flow:
         item.fa.set_flow_style()
@@ -632,11 +638,14 @@ def _department_ids(root: Path) -> list[str]:
 
 
 def new_application(
-    root: Path, cwd: Path, department: str, application_id: str, kind: str, *, today: dt.date
+    root: Path, cwd: Path, department: str, application_id: str, kind: str, *, today: dt.date,
+    logins: list[str] = (),
 ) -> Created:
-    """Write the template for ``kind`` as registry/applications/<department>/<id>.yml."""
+    """Write the template for ``kind`` as registry/applications/<department>/<id>.yml
+    (with ``logins`` as its applicant_logins when given)."""
     check_identifier(department, "组织管理部门代号")
     check_identifier(application_id, "申报代号")
+    logins = check_logins(logins)
     if kind not in TEMPLATES:
         raise UsageError(f"申报类型“{kind}”无效，应为：{'、'.join(TEMPLATES)}")
     departments = _department_ids(root)
@@ -661,10 +670,12 @@ def new_application(
     template_data = load_bytes(text.encode("utf-8"), str(template))
     if not template_data.ok or plain(template_data.data).get("kind") != kind:
         raise TicregError(f"模板 {template} 无法读取或申报类型不是 {kind}")
-    new_text = _fill_template(text, str(template), application_id, department, today)
+    new_text = _fill_template(text, str(template), application_id, department, today, logins)
     expected = plain(template_data.data)
     expected.update(id=application_id, organizing_department=department,
                     history=[{"date": today.isoformat(), "event": "submitted"}])
+    if logins:
+        expected["applicant_logins"] = logins
     reread = load_bytes(new_text.encode("utf-8"), shown)
     if not reread.ok or plain(reread.data) != expected:
         raise TicregError(f"无法由模板 {template} 生成申报文件；模板的写法与预期不同")
@@ -673,13 +684,29 @@ def new_application(
         create_exclusive(path, (bom + new_text).encode("utf-8"))
     except FileExistsError:
         raise UsageError(f"{shown} 已存在，不会覆盖") from None
-    skip = {"id", "kind", "organizing_department", "history"}
+    skip = {"id", "kind", "organizing_department", "history", *(("applicant_logins",) if logins else ())}
     fill_in = [key for key in expected if key not in skip]
     placeholder = expected.get("center_id") if kind == "change" else None
     return Created(shown, kind, fill_in, placeholder)
 
 
-def _fill_template(text: str, where: str, application_id: str, department: str, today: dt.date) -> str:
+def check_logins(logins) -> list[str]:
+    """GitHub logins given on the command line, each checked; duplicates (ignoring case) dropped."""
+    kept: list[str] = []
+    for login in logins:
+        if not GITHUB_LOGIN.fullmatch(login):
+            raise UsageError(
+                f"账号“{login}”不是有效的 GitHub 账号：只能用字母、数字和单个连字符，不以连字符开头或结尾，"
+                "最长 39 个字符，不带 @"
+            )
+        if login.casefold() not in {k.casefold() for k in kept}:
+            kept.append(login)
+    return kept
+
+
+def _fill_template(
+    text: str, where: str, application_id: str, department: str, today: dt.date, logins: list[str] = ()
+) -> str:
     layout = _Layout(text, where)
     data = layout.data
     newline = _newline_of(text)
@@ -693,6 +720,14 @@ def _fill_template(text: str, where: str, application_id: str, department: str, 
         if replaced is None:
             raise TicregError(f"模板 {where} 的 {key} 不是单行写法")
         lines[line] = replaced
+    if logins:
+        if "applicant_logins" not in data:
+            raise TicregError(f"模板 {where} 没有 applicant_logins 字段")
+        line, col = data.lc.value("applicant_logins")
+        written = lines[line][col:].split("#", 1)[0].rstrip()
+        if not (written.startswith("[") and written.endswith("]")):
+            raise TicregError(f"模板 {where} 的 applicant_logins 不是单行的方括号列表")
+        lines[line] = lines[line][:col] + "[" + ", ".join(logins) + "]" + lines[line][col + len(written):]
     # history: only the submission, in the template's own item style.
     first_item = layout.history.lc.item(0)[0]
     start = first_item

@@ -2,7 +2,7 @@
 
 Each Pydantic error becomes a Chinese message at the position of the node it
 concerns (a missing field: the mapping that lacks it; an unknown field: the
-key itself), under one of the schema rules S101–S106.
+key itself), under one of the schema rules S101–S107.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
-from ticreg_schemas.common import IDENTIFIER_PATTERN
+from ticreg_schemas.common import FIELD_NAME_PATTERN, IDENTIFIER_PATTERN
 
 from .findings import Finding
 from .loader import locate
@@ -21,6 +21,7 @@ from .rules.registry import RULES
 
 _PATTERN_HINTS = {
     IDENTIFIER_PATTERN: "只能用小写字母、数字和连字符，且不以连字符开头或结尾",
+    FIELD_NAME_PATTERN: "应为字段名：小写字母、数字和下划线，如 rd_equipment_value_yuan",
     "^https?://": "应为以 http:// 或 https:// 开头的网址",
     "^[0-9\\-+() ]{5,30}$": "应为电话号码（数字、空格、连字符、括号）",
     "^[^@\\s<>]+@": "应为电子邮箱地址",
@@ -143,6 +144,9 @@ def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object
         elif kind == "calendar_date" and isinstance(err.get("input"), str):
             pos = locate(raw, loc)
             findings.append(RULES["S104"].finding(path, pos, field=label, actual=show_input(err["input"])))
+        elif kind == "github_login":
+            pos = locate(raw, loc)
+            findings.append(RULES["S107"].finding(path, pos, field=label, actual=show_input(err.get("input"))))
         elif kind == "policy_value":
             ctx = err.get("ctx") or {}
             rule_id = "S106" if ctx.get("list_name") == "clusters" else "S105"

@@ -31,6 +31,9 @@ def register(commands) -> None:
     add_today_option(parser, "受理日期，即 submitted 的日期和申报代号的年份")
     parser.add_argument("--actor", metavar="LOGIN",
                         help="添加受理标签的账号：须在 staff.yml 中，组织管理部门的账号只能受理本部门的申报")
+    parser.add_argument("--applicant", metavar="LOGIN",
+                        help="议题作者（申报单位）的 GitHub 账号，写入申报的 applicant_logins：此后只有该账号和工作人员"
+                             "能为本申报记录撤回、更正等事件")
     parser.add_argument("--taken", metavar="FILE",
                         help="另外已占用的申报文件路径或申报代号，每行一个（如尚未合并的受理分支中的文件）")
     parser.add_argument("--report", metavar="FILE", help="有问题时把中文问题清单（Markdown）写入此文件")
@@ -76,15 +79,18 @@ def _write(path: str | None, text: str) -> None:
 def run(args) -> int:
     from .. import intake
     from ..intake_report import problems_report, pull_request_summary
+    from ..record import check_logins
     from ..registry_files import display_path
 
     root = registry_root(args)
     today = today_from(args)
     number = _issue_number(args.issue_number)
     taken = _taken(args.taken)
+    applicant = check_logins([args.applicant])[0] if args.applicant is not None else None
     body = _body(args)
     try:
-        accepted = intake.intake(root, body, today=today, issue_number=number, actor=args.actor, taken=taken)
+        accepted = intake.intake(root, body, today=today, issue_number=number, actor=args.actor, taken=taken,
+                                 applicant=applicant)
     except intake.IntakeRefused as refused:
         _write(args.report, problems_report(refused.problems, refused.warnings))
         lines = [f"申报表单未能受理，没有写入任何文件（{len(refused.problems)} 个问题）："]

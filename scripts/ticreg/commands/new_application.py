@@ -26,6 +26,9 @@ def register(commands) -> None:
     parser.add_argument("--id", metavar="ID", required=True, help="申报代号，如 2026-zezhou-002（小写字母、数字和连字符）")
     parser.add_argument("--kind", choices=tuple(TEMPLATES), default="certification",
                         help="certification 一般程序认定（默认）、direct-certification 直接认定、change 重大事项变更")
+    parser.add_argument("--login", metavar="LOGIN", action="append", default=[],
+                        help="申报单位在 GitHub 上的账号，写入 applicant_logins；可重复或用逗号分隔多个。"
+                             "提交申报的账号须在其中，此后只有这些账号和工作人员能为本申报记录撤回、更正等事件")
     add_today_option(parser, "申报日期：写入 submitted 记录的日期")
     add_registry_option(parser)
 
@@ -35,12 +38,15 @@ def run(args) -> int:
 
     root = registry_root(args)
     today = today_from(args)  # read once, here, and passed down
-    created = new_application(root, Path.cwd(), args.department, args.id, args.kind, today=today)
+    logins = [login.strip() for given in args.login for login in given.split(",") if login.strip()]
+    created = new_application(root, Path.cwd(), args.department, args.id, args.kind, today=today, logins=logins)
     lines = [
         (
             f"已创建 {created.path}（{KIND_LABELS[created.kind]}，来自模板）：申报代号、组织管理部门已填写，"
             f"history 中只有今天（{today.isoformat()}）的 submitted 单位申报。"
         ),
+        *(["applicant_logins 未填写：请改为提交申报的 GitHub 账号（或用 --login 指定），否则提交会被拒绝（G923）。"]
+          if "applicant_logins" in created.fill_in else []),
         "接下来：",
         "  1. 逐项替换文件中的示例值（均为虚构），按各字段上方的注释填写：" + "、".join(created.fill_in) + "；",
     ]

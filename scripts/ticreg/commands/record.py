@@ -48,9 +48,19 @@ def register(commands) -> None:
     parser.add_argument("--evaluator", metavar="TEXT", help="第三方评估机构（evaluated：evaluator）")
     parser.add_argument("--new-name", metavar="TEXT",
                         help="更名后的名称（中心的 changed：new_name；原名称自动记为 former_name，并改写 name）")
+    parser.add_argument("--fields", metavar="FIELD,...",
+                        help="更正的字段，逗号分隔（申报的 amended：fields），如 rd_equipment_value_yuan,team；"
+                             "先在文件中改好这些字段，再记录")
     parser.add_argument("--note", metavar="TEXT", help="备注（任何事件：note）")
     add_today_option(parser, "今天的日期：事件日期的默认值，也是事件日期的上限")
     add_registry_option(parser)
+
+
+def _field_names(text: str | None) -> list[str] | None:
+    """--fields a,b -> ["a", "b"]; the schema checks each name (H703 checks it is a field)."""
+    if text is None:
+        return None
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def run(args) -> int:
@@ -71,6 +81,7 @@ def run(args) -> int:
         "rectification_deadline": parse_date_argument(args.deadline, "--deadline") if args.deadline is not None else None,
         "evaluator": args.evaluator,
         "new_name": args.new_name,
+        "fields": _field_names(args.fields),
         "note": args.note,
     }
     result = record_event(root, Path.cwd(), args.id, args.event, fields, today=today)

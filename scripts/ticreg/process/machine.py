@@ -99,6 +99,8 @@ APPLICATION_TRANSITIONS: tuple[Transition, ...] = (
     _t("rejected", {"expert-reviewed"}, "rejected", {"bureau"}, kinds={CERTIFICATION}, stage="meeting"),
     _t("rejected", {"objection-upheld"}, "rejected", {"bureau"}, kinds=CERTIFYING, stage="publicity"),
     _t("withdrawn", _OPEN - {"objection-upheld"}, "withdrawn", {"applicant"}),
+    # A correction of the profile while it is still before the department (the fields it lists).
+    _t("amended", {"submitted"}, "=", {"applicant", "department"}),
 )
 
 CENTER_TRANSITIONS: tuple[Transition, ...] = (

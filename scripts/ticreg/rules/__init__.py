@@ -9,6 +9,7 @@
     certification_links.py  a certified application and its center agree
     changes.py        what a pull request changes (ticreg check-changes): G901-G914
     tree_entries.py   what a pull request may put in the registry folder: G915-G916
+    frozen.py         submitted records change only through events; whose application: G918-G924, H703
     site_config.py    the website's configuration and sources (ticreg build): W101-W103
 """
 
@@ -24,6 +25,7 @@ _MODULES = (
     "certification_links",
     "changes",
     "tree_entries",
+    "frozen",
     "site_config",
 )
 

@@ -296,10 +296,11 @@ def own_department_only(change, ctx) -> Iterator[Hit]:
 
 
 @rule("G913", severity="error", article=_9, scope="changes", title="审核开始后申报单位修改申报",
-      template="{field}：申报已进入审核（基准版本中的状态为“{other}”），申报单位不能再修改申报内容；审核开始前（状态为“{expected}”）才能修改，之后只能记录撤回 withdrawn")
+      template="{field}：申报已进入审核（基准版本中的状态为“{other}”），申报单位不能再修改申报内容；审核开始前（状态为“{expected}”）才能随更正事件 amended 修改，之后只能记录撤回 withdrawn")
 def applicant_edits_before_review(change, ctx) -> Iterator[Hit]:
     """申报单位可以在组织管理部门审核之前（基准版本中的状态为“待组织管理部门审核”）修改申报的
-    内容（办理记录以外的字段）；审核开始后申报内容即为受理的材料，申报单位只能追加撤回事件。"""
+    内容（办理记录以外的字段），同时追加更正（amended）事件列出修改的字段（G918、G919）；
+    审核开始后申报内容即为受理的材料，申报单位只能追加撤回事件。"""
     actor = ctx.actor
     if actor is None or actor.role != "applicant" or change.kind != "application" or change.status != "M":
         return
@@ -316,13 +317,19 @@ def applicant_edits_before_review(change, ctx) -> Iterator[Hit]:
       template="{field}：组织管理部门只能记录审核事件，不能修改申报内容（基准版本为“{expected}”）")
 def department_does_not_edit_profiles(change, ctx) -> Iterator[Hit]:
     """组织管理部门审核申报，而不替申报单位填写申报：其工作人员只能在办理记录末尾追加本部门的
-    审核事件，不能修改办理记录以外的任何字段。"""
+    审核事件，不能修改办理记录以外的任何字段；唯一的例外是审核通过前随更正（amended）事件所作的
+    更正（G918、G919）。"""
     actor = ctx.actor
     if actor is None or actor.role != "department" or change.kind != "application" or change.status != "M":
         return
-    if change.profile_difference is None:
+    if change.profile_difference is None or _amends(change):
         return
     yield hit(change.profile_difference, field=_dotted(change.profile_difference), expected=change.profile_base_value)
+
+
+def _amends(change) -> bool:
+    """The change appends an `amended` event: G918/G919 judge the correction, not G914."""
+    return any(a.event is not None and a.event.event == "amended" for a in _each_added(change))
 
 
 def _dotted(where: tuple) -> str:

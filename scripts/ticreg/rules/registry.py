@@ -201,3 +201,7 @@ define("S105", severity="error", article="policy.yml 清单", scope="schema", ti
 define("S106", severity="error", article="第七条", scope="schema", title="产业集群不在第七条清单中",
        template="{field} 的值“{actual}”不是第七条列举的重点产业集群，应为：{expected}",
        doc="领域类中心须聚焦第七条列举的重点产业集群之一，清单见 registry/policy.yml 的 clusters。")
+define("S107", severity="error", article=_DATA, scope="schema", title="账号格式不符",
+       template="{field} 的值“{actual}”不是有效的 GitHub 账号：只能用字母、数字和单个连字符，不以连字符开头或结尾，最长 39 个字符，不带 @",
+       doc="申报单位账号 applicant_logins 写申报单位在代码托管平台（GitHub）上的登录名，例如 taihang-coal；"
+           "不带 @，不写姓名或邮箱。只有这些账号（以及工作人员）可以为该申报记录撤回、更正等事件。")

@@ -56,7 +56,7 @@ WITHDRAWN = "withdrawn"  # the event, and the state it leads to
 
 # Events off the main line of an application: they leave it (rejection,
 # withdrawal) or loop within publicity (objections).
-_SIDE_EVENTS = frozenset({"rejected", "withdrawn", "objection-raised", "objection-dismissed", "objection-upheld"})
+_SIDE_EVENTS = frozenset({"rejected", "withdrawn", "objection-raised", "objection-dismissed", "objection-upheld", "amended"})
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,8 @@ def application_rows() -> list[Row]:
         if t.stage:
             event += f"（{REVIEW_STAGES[t.stage]}环节）"
         for source in _ordered(t.sources, machine.APPLICATION_STATES):
-            rows.append(Row(machine.APPLICATION_STATES[source], event, machine.APPLICATION_STATES[t.target],
+            target = source if t.target == "=" else t.target  # a correction (amended) stays where it is
+            rows.append(Row(machine.APPLICATION_STATES[source], event, machine.APPLICATION_STATES[target],
                             _kinds(t), _roles(t)))
     return rows
 
