@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .identifiers import (
+from .personal_numbers import (
     find_mobile_numbers,
     find_resident_id_numbers,
     mask_mobile,
