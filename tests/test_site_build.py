@@ -273,7 +273,7 @@ def test_serve_previews_the_site_and_rebuilds_when_a_registry_file_changes(tmp_p
 def test_no_published_file_holds_a_personal_number_or_an_applicants_contact(sample_site):
     """DOMAIN.md: never publish identity or mobile numbers; the applicant's
     contact person, phone and e-mail stay in the registry."""
-    from ticreg.identifiers import find_mobile_numbers, find_resident_id_numbers
+    from ticreg.personal_numbers import find_mobile_numbers, find_resident_id_numbers
 
     private = set()
     for path in (REPO / "registry" / "applications").rglob("*.yml"):
@@ -293,6 +293,9 @@ def test_no_published_file_holds_a_personal_number_or_an_applicants_contact(samp
         if path.suffix not in (".html", ".json", ".csv", ".xml", ".ics"):
             continue
         text = path.read_text(encoding="utf-8-sig")
+        # The theme's inline icons are drawing coordinates ("M9.5 3A6.5 6.5 0 0 1 16 9.5"):
+        # digits between spaces and dots that the detector rightly reads as one run.
+        text = re.sub(r"<svg\b.*?</svg>", "<svg/>", text, flags=re.S)
         if path.name == "search_index.json":
             text = text.replace("\u200b", "")
         found = find_resident_id_numbers(text) + find_mobile_numbers(text) + [p for p in private if p in text]

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..loader import PosDict, PosList
 from ..personal_numbers import find_personal_numbers
-from .registry import Hit, hit, rule
+from .registry import Hit, define, hit, rule
 
 # Both kinds of number have at least 11 digits, so shorter text holds none;
 # the detector itself skips cheaply over text without 11 digits close together.
@@ -44,8 +44,10 @@ def _strings(node: object, today, where: tuple = ()) -> list[tuple[tuple, list]]
     return found
 
 
-def _candidates(record, ctx) -> list[tuple[tuple, list]]:
-    """The walk above, done once per record and shared by both rules."""
+def personal_numbers_in(record, ctx) -> list[tuple[tuple, list]]:
+    """(path in the file, [PersonalNumber]) of every key or value holding a number:
+    the walk above, done once per record and shared by both rules and by
+    ``ticreg build``, which names the record a published number came from."""
     cached = record.derived.get("personal_data_candidates")
     if cached is None:
         cached = record.derived["personal_data_candidates"] = _strings(record.raw, ctx.today)
@@ -66,7 +68,7 @@ def resident_id_numbers(record, ctx) -> Iterator[Hit]:
     撤并改名后新设的县（如1996年设立的泽州县 140525）照样给更早出生的人发证。15位的第一代
     身份证号（出生年份19xx）同样报告。数字之间的空格、各种横线、点、括号和不可见字符都被忽略，
     全角数字和其他文字的数字一律按数字识别。报告中的号码已打码。"""
-    for where, numbers in _candidates(record, ctx):
+    for where, numbers in personal_numbers_in(record, ctx):
         if where and where[-1] in _CODE_FIELDS:
             continue
         for found in numbers:
@@ -80,12 +82,29 @@ def resident_id_numbers(record, ctx) -> Iterator[Hit]:
 def mobile_numbers(record, ctx) -> Iterator[Hit]:
     """个人手机号不得公开。只有 policy.yml 的 personal_data.mobile_allowed_fields 列出的字段
     （申报联系人电话，审核用、不在网站公开）可以填写手机号；其他任何位置出现手机号即报错。
-    138.3569.7402、(138)35697402、+86 138 3569 7402、0086-13835697402、全角数字和夹带不可见
-    字符的写法都识别为手机号；区号开头的固定电话（如 0356-1234567）不是手机号。报告中的号码已打码。"""
+    数字之间用点、括号、空格或横线分隔，带 +86 或 0086 前缀，用全角数字或夹带不可见字符，都识别为
+    手机号；区号开头的固定电话（如 0356-1234567）不是手机号。报告中的号码已打码。"""
     allowed = ctx.policy.personal_data.mobile_allowed_fields
-    for where, numbers in _candidates(record, ctx):
+    for where, numbers in personal_numbers_in(record, ctx):
         if where and where[-1] in _CODE_FIELDS or _dotted(where) in allowed:
             continue
         for found in numbers:
             if found.kind == "mobile":
                 yield hit(where, field=_dotted(where) or "文件", actual=found.masked, expected=allowed)
+
+
+# ticreg build's last line of defence (site/personal_guard.py): a number
+# validate let through (in a field it allows, say) must still never be published.
+define("P603", severity="error", article="个人信息保护", scope="site",
+       title="网站内容中出现居民身份证号",
+       template="{field} 中的居民身份证号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
+       doc="""发布前的最后一道检查：ticreg build 在写出任何页面和数据文件（中心页面、centers.json、
+       centers.csv、notices.json、公告订阅、日程文件、手写页面）之前，用与 ticreg validate 相同的识别方法
+       检查公开的每个值和每个生成的文件。发现居民身份证号即中止构建，网站目录不写入任何内容；
+       报告指出号码来自哪个登记文件的哪个字段（找不到来源时指出生成的文件和行列）。""")
+define("P604", severity="error", article="个人信息保护", scope="site",
+       title="网站内容中出现手机号",
+       template="{field} 中的手机号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
+       doc="""发布前的最后一道检查：申报联系人电话等允许填写手机号的字段只供审核、不公开；若手机号
+       经任何途径进入将要发布的页面或数据文件，ticreg build 即中止构建，网站目录不写入任何内容，
+       并指出号码来自哪个登记文件的哪个字段。""")

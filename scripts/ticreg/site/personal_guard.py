@@ -1,0 +1,135 @@
+"""The last line of defence: nothing ``ticreg build`` publishes holds a personal number.
+
+``ticreg validate`` refuses a record with an identity or mobile number first
+(P601/P602), but some fields may hold a mobile number because they are
+never published (the applicant's contact), and a template can put any field
+on a page. So before anything is written, the build looks twice with the
+same detector:
+
+* every string of the public view (each PublicCenter and Notice), before any
+  template or serialiser had a chance to escape or split it;
+* every generated file and handwritten page, which catches whatever a
+  template adds or joins.
+
+A file holding a number is not written at all; the build then stops before
+MkDocs runs, so site/ is left as it was. Each finding names the registry
+file, line and column and the field the number came from (found again in the
+loaded records); a number no record holds is shown where it stands in the
+generated file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..errors import TicregError
+from ..findings import Finding, sort_findings
+from ..loader import locate
+from ..personal_numbers import PersonalNumber, find_personal_numbers
+from ..rules.personal_data import personal_numbers_in
+from ..rules.registry import RULES, dotted
+from .settings import SiteConfigError
+
+_RULE_OF = {"resident_id": "P603", "mobile": "P604"}
+# Enough places to find the leak; the rest are counted.
+_PLACES_SHOWN = 3
+
+
+class PersonalNumbersInSite(SiteConfigError):
+    """The site would publish a personal number: nothing is published."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        TicregError.__init__(self, f"将要发布的网站内容中有 {len(findings)} 处个人号码，网站未构建")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Source:
+    path: str
+    line: int
+    column: int
+    field: str
+
+
+class PublicationGuard:
+    """Collects every personal number about to be published, then refuses the build."""
+
+    def __init__(self, data) -> None:
+        self._ctx = data.ctx
+        self._today = data.today
+        self._origins: dict[str, list[_Source]] | None = None
+        # (kind, number, source) -> the places it would be published
+        self._leaks: dict[tuple[str, str, _Source], list[str]] = {}
+
+    def check_public_view(self, centers, notices) -> None:
+        for center in centers:
+            self._check_values(center, f"中心 {center.id} 的公开信息")
+        for notice in notices:
+            self._check_values(notice, f"公告 {notice.id}")
+
+    def holds_number(self, shown_path: str, content: str | bytes) -> bool:
+        """True (and the leak noted) when a file about to be written holds a number."""
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        found = find_personal_numbers(text, self._today)
+        for number in found:
+            line = text.count("\n", 0, number.start) + 1
+            column = number.start - text.rfind("\n", 0, number.start)
+            self._note(number, _Source(shown_path, line, column, "页面内容"), shown_path)
+        return bool(found)
+
+    def refuse_if_any(self) -> None:
+        if not self._leaks:
+            return
+        findings = []
+        for (kind, masked, source), places in self._leaks.items():
+            shown = "、".join(places[:_PLACES_SHOWN])
+            if len(places) > _PLACES_SHOWN:
+                shown += f" 等 {len(places)} 处"
+            findings.append(RULES[_RULE_OF[kind]].finding(
+                source.path, (source.line, source.column), field=source.field, actual=masked, other=shown,
+            ))
+        raise PersonalNumbersInSite(sort_findings(findings))
+
+    def _check_values(self, value, place: str) -> None:
+        for field, text in _strings(value):
+            for number in find_personal_numbers(text, self._today):
+                self._note(number, None, f"{place}（{field}）")
+
+    def _note(self, number: PersonalNumber, fallback: _Source | None, place: str) -> None:
+        sources = self._sources_of(number.number) or ([fallback] if fallback else [])
+        if not sources:  # in the public view, yet in no record: name the view itself
+            sources = [_Source(place, 1, 1, "公开信息")]
+        for source in sources:
+            places = self._leaks.setdefault((number.kind, number.masked, source), [])
+            if place not in places:
+                places.append(place)
+
+    def _sources_of(self, number: str) -> list[_Source]:
+        """Where the registry holds *number*: built once, on the first leak only."""
+        if self._origins is None:
+            self._origins = {}
+            for record in self._ctx.records:
+                if record.raw is None:
+                    continue
+                for where, numbers in personal_numbers_in(record, self._ctx):
+                    line, column = locate(record.raw, where)
+                    source = _Source(record.path, line, column, dotted(where) or "文件")
+                    for found in numbers:
+                        self._origins.setdefault(found.number, []).append(source)
+        return self._origins.get(number, [])
+
+
+def _strings(value, prefix: str = ""):
+    """(dotted field, text) of every string in a public-view value, iteratively."""
+    stack = [(prefix, value)]
+    while stack:
+        field, node = stack.pop()
+        if isinstance(node, str):
+            yield field or "值", node
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            for f in reversed(dataclasses.fields(node)):
+                stack.append((f"{field}.{f.name}" if field else f.name, getattr(node, f.name)))
+        elif isinstance(node, (tuple, list)):
+            for i, item in reversed(list(enumerate(node))):
+                stack.append((f"{field}[{i}]", item))
+
