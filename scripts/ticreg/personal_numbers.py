@@ -54,9 +54,12 @@ PROVINCE_CODES = frozenset(
     "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
 
-# Birth dates before 1900 belong to no living holder; checking the year keeps
-# random digit strings out.
+# Every holder was born in the 1900s or 2000s (and not after today, when the
+# caller knows the day); holding the year to that keeps random digit strings
+# and the all-digit credit codes of enterprises (91..., whose "birth year"
+# would be a division code's last two digits) out.
 _EARLIEST_BIRTH_YEAR = 1900
+_LATEST_BIRTH_YEAR = 2099
 
 # ISO 7064 MOD 11-2, as GB 11643-1999 prescribes: weight of position i is
 # 2**(17-i) mod 11; the check character is indexed by the sum mod 11.
@@ -84,6 +87,7 @@ _SEPARATORS = SPACES + DASHES + DOTS + BRACKETS
 _MAX_GAP = 3
 _X = "Xx\uff38\uff58"
 _PLUS = "+\uff0b"
+_DECORATION = frozenset(_SEPARATORS + INVISIBLE + _PLUS)
 # Mobile (bare, 86, 0086) and identity (15, 18) lengths: nothing else is classified.
 _LENGTHS = frozenset({11, 13, 15, 18})
 
@@ -126,8 +130,7 @@ def _birth_date_ok(text: str, today: dt.date | None) -> bool:
         born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         return False
-    latest = today or dt.date.max
-    return _EARLIEST_BIRTH_YEAR <= born.year and born <= latest
+    return _EARLIEST_BIRTH_YEAR <= born.year <= _LATEST_BIRTH_YEAR and (today is None or born <= today)
 
 
 def _area_ok(number: str) -> bool:
@@ -277,21 +280,19 @@ def mask_resident_id(s: str) -> str:
 def mask_mobile(s: str) -> str:
     """``13812345678`` (or ``+86 138-1234-5678``) -> ``138****5678``.
 
-    Input that is one mobile number (a leading ``+`` aside) is shown in its
-    bare 11-digit form; anything else keeps its first 3 and last 4
-    characters, or becomes all asterisks when that would reveal it whole.
+    Input that is one mobile number and nothing else but separators and a
+    ``+`` is shown in its bare 11-digit form; anything else keeps its first 3
+    and last 4 characters, or becomes all asterisks when that would reveal it
+    whole.
     """
     if not isinstance(s, str):
         return ""
     stripped = s.strip()
     found = find_personal_numbers(stripped)
-    if (
-        len(found) == 1
-        and found[0].kind == "mobile"
-        and stripped[: found[0].start] in ("", "+", "\uff0b")
-        and found[0].end == len(stripped)
-    ):
-        return _mask_middle(found[0].number, 3, 4)
+    if len(found) == 1 and found[0].kind == "mobile":
+        rest = stripped[: found[0].start] + stripped[found[0].end :]
+        if all(ch in _DECORATION for ch in rest):
+            return _mask_middle(found[0].number, 3, 4)
     return _mask_middle(stripped, 3, 4)
 
 

@@ -91,7 +91,8 @@ def write_sources(data: SiteData, out_dir: Path) -> int:
     for path, source in handwritten.items():
         content = source.read_bytes()
         wanted.add(path)
-        if source.suffix.lower() in _TEXT_PAGES and guard.holds_number(display_path(source, Path.cwd()), content):
+        shown = display_path(source, Path.cwd())
+        if source.suffix.lower() in _TEXT_PAGES and guard.holds_number(shown, content, handwritten=True):
             continue
         _write_if_changed(out_dir / path, content)
     guard.refuse_if_any()

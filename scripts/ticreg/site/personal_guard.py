@@ -67,14 +67,18 @@ class PublicationGuard:
         for notice in notices:
             self._check_values(notice, f"公告 {notice.id}")
 
-    def holds_number(self, shown_path: str, content: str | bytes) -> bool:
-        """True (and the leak noted) when a file about to be written holds a number."""
+    def holds_number(self, shown_path: str, content: str | bytes, *, handwritten: bool = False) -> bool:
+        """True (and the leak noted) when a file about to be written holds a number.
+
+        A generated file's number is traced back to the record that holds it;
+        a handwritten page is itself the place to fix."""
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
         found = find_personal_numbers(text, self._today)
         for number in found:
             line = text.count("\n", 0, number.start) + 1
             column = number.start - text.rfind("\n", 0, number.start)
-            self._note(number, _Source(shown_path, line, column, "页面内容"), shown_path)
+            here = _Source(shown_path, line, column, "页面内容")
+            self._note(number, here, shown_path, traced=not handwritten)
         return bool(found)
 
     def refuse_if_any(self) -> None:
@@ -95,8 +99,8 @@ class PublicationGuard:
             for number in find_personal_numbers(text, self._today):
                 self._note(number, None, f"{place}（{field}）")
 
-    def _note(self, number: PersonalNumber, fallback: _Source | None, place: str) -> None:
-        sources = self._sources_of(number.number) or ([fallback] if fallback else [])
+    def _note(self, number: PersonalNumber, fallback: _Source | None, place: str, *, traced: bool = True) -> None:
+        sources = (self._sources_of(number.number) if traced else []) or ([fallback] if fallback else [])
         if not sources:  # in the public view, yet in no record: name the view itself
             sources = [_Source(place, 1, 1, "公开信息")]
         for source in sources:
