@@ -468,6 +468,8 @@ def test_redaction_in_every_rule_message(mini):
     replace_text(mini.application, "id: 2024-zezhou-001", f"id: \"{_ID_FORMS['spaces']}\"")
     result = mini.validate()
     assert result.code == 1
+    schema = [f["message"] for f in result.findings if f["rule"] == "S103"]
+    assert schema and masked_id(ZEZHOU_1985) in schema[0]  # the schema message quotes the value, masked
     assert ZEZHOU_1985 not in result.stdout and _ID_FORMS["spaces"] not in result.stdout
 
 
