@@ -242,8 +242,8 @@ def find_personal_numbers(text: str, today: dt.date | None = None) -> list[Perso
             for first, last, kind, number in _in_chain(chain, today):
                 start = origin[chain[first].start()]
                 end = origin[chain[last].end() - 1] + 1
-                if kind == "mobile" and start and text[start - 1] in _PLUS and len(number) < end - start:
-                    start -= 1  # "+86 ...": the plus belongs to the number
+                if kind == "mobile" and start and text[start - 1] in _PLUS:
+                    start -= 1  # "+86 ...": the plus belongs to the number, and is masked with it
                 found.append(PersonalNumber(kind, number, start, end))
     return found
 
