@@ -104,6 +104,8 @@ def test_every_province_code_and_both_check_forms():
     assert find_resident_id_numbers(number.lower()) == [number]
     assert find_resident_id_numbers(number[:17] + "Ｘ") == [number]
     assert find_resident_id_numbers(number[:17] + "ｘ") == [number]
+    assert find_resident_id_numbers(f"{number[:17]} {number[17]}") == [number]
+    assert find_resident_id_numbers(f"{number}X") == [number]  # a doubled X is a letter after the number
 
 
 @pytest.mark.parametrize("area", ["000102", "100102", "190102", "660102", "900102", "990102"])
