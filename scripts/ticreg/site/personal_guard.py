@@ -58,8 +58,8 @@ class PublicationGuard:
         self._ctx = data.ctx
         self._today = data.today
         self._origins: dict[str, list[_Source]] | None = None
-        # (kind, number, source) -> the places it would be published
-        self._leaks: dict[tuple[str, str, _Source], list[str]] = {}
+        # (kind, number, source) -> (the number masked, the places it would be published)
+        self._leaks: dict[tuple[str, str, _Source], tuple[str, list[str]]] = {}
 
     def check_public_view(self, centers, notices) -> None:
         for center in centers:
@@ -85,7 +85,7 @@ class PublicationGuard:
         if not self._leaks:
             return
         findings = []
-        for (kind, masked, source), places in self._leaks.items():
+        for (kind, _, source), (masked, places) in self._leaks.items():
             shown = "、".join(places[:_PLACES_SHOWN])
             if len(places) > _PLACES_SHOWN:
                 shown += f" 等 {len(places)} 处"
@@ -104,7 +104,7 @@ class PublicationGuard:
         if not sources:  # in the public view, yet in no record: name the view itself
             sources = [_Source(place, 1, 1, "公开信息")]
         for source in sources:
-            places = self._leaks.setdefault((number.kind, number.masked, source), [])
+            _, places = self._leaks.setdefault((number.kind, number.number, source), (number.masked, []))
             if place not in places:
                 places.append(place)
 
