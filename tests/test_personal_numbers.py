@@ -456,6 +456,36 @@ def test_a_real_build_refuses_a_handwritten_page_with_a_mobile_number(tmp_path):
     assert not (repo / "build" / "docs" / "contact.md").exists()
 
 
+def _credit_code_with_an_id_structure() -> str:
+    """A valid all-digit credit code (璧山区 500120, an old numeric organisation
+    code) whose digits also read as an identity number: the two check
+    characters agree for one in 31 such codes."""
+    for tail in range(1000):
+        body17 = f"91500120150601{tail:03d}"
+        code = body17 + uscc_expected_check_character(body17 + "0")
+        if code[-1] == check_character(body17):
+            return code
+    raise AssertionError("no such code")
+
+
+def test_a_credit_code_field_is_published_as_validate_allows(tmp_path):
+    """validate lets a uscc field hold a code that reads as an identity number
+    (P601 skips credit code fields); the build's guard agrees, so a registry
+    validate accepts is never refused by the build for it."""
+    code = _credit_code_with_an_id_structure()
+    assert find_resident_id_numbers(code, TODAY) == [code]
+    repo = copy_site_inputs(tmp_path)
+    for path in (repo / CENTER, repo / APP):
+        replace_text(path, "uscc: 91140581MA0H2X3P0P", f"uscc: {code}")
+    result = run_cli("build", "--today", TODAY.isoformat(), "--sources-only", cwd=repo)
+    assert result.code == 0, result.stdout + result.stderr
+    assert code in (repo / "build" / "docs" / "data" / "centers.json").read_text(encoding="utf-8")
+    # The same digits anywhere else are an identity number, and the build says so.
+    replace_text(repo / CENTER, "为区域煤层气企业提供", f"证号 {code}，为区域煤层气企业提供")
+    result = run_cli("build", "--today", TODAY.isoformat(), "--sources-only", cwd=repo)
+    assert result.code == 1 and "P601" in result.stdout and code not in result.stdout
+
+
 def test_a_real_build_with_a_far_future_today_passes_the_guard(tmp_path):
     """The sample registry publishes no personal number on any date (and the
     guard finds none of the long numbers it does publish)."""

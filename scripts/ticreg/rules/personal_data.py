@@ -16,8 +16,10 @@ from .registry import Hit, define, hit, rule
 # the detector itself skips cheaply over text without 11 digits close together.
 _SHORTEST = 11
 
-# Fields whose value is a unit's credit code, not a person's number.
-_CODE_FIELDS = frozenset({"uscc"})
+# Fields whose value is a unit's credit code, not a person's number: an
+# all-digit code can also have an identity number's structure. The build's
+# guard (site/personal_guard.py) exempts the same fields.
+CODE_FIELDS = frozenset({"uscc"})
 
 
 def _strings(node: object, today, where: tuple = ()) -> list[tuple[tuple, list]]:
@@ -69,7 +71,7 @@ def resident_id_numbers(record, ctx) -> Iterator[Hit]:
     身份证号（出生年份19xx）同样报告。数字之间的空格、各种横线、点、括号和不可见字符都被忽略，
     全角数字和其他文字的数字一律按数字识别。报告中的号码已打码。"""
     for where, numbers in personal_numbers_in(record, ctx):
-        if where and where[-1] in _CODE_FIELDS:
+        if where and where[-1] in CODE_FIELDS:
             continue
         for found in numbers:
             if found.kind == "resident_id":
@@ -86,7 +88,7 @@ def mobile_numbers(record, ctx) -> Iterator[Hit]:
     手机号；区号开头的固定电话（如 0356-1234567）不是手机号。报告中的号码已打码。"""
     allowed = ctx.policy.personal_data.mobile_allowed_fields
     for where, numbers in personal_numbers_in(record, ctx):
-        if where and where[-1] in _CODE_FIELDS or _dotted(where) in allowed:
+        if where and where[-1] in CODE_FIELDS or _dotted(where) in allowed:
             continue
         for found in numbers:
             if found.kind == "mobile":

@@ -26,7 +26,7 @@ from ..errors import TicregError
 from ..findings import Finding, sort_findings
 from ..loader import locate
 from ..personal_numbers import PersonalNumber, find_personal_numbers
-from ..rules.personal_data import personal_numbers_in
+from ..rules.personal_data import CODE_FIELDS, personal_numbers_in
 from ..rules.registry import RULES, dotted
 from .settings import SiteConfigError
 
@@ -49,6 +49,7 @@ class _Source:
     line: int
     column: int
     field: str
+    code: bool = False  # a credit code field: published by design, as validate allows
 
 
 class PublicationGuard:
@@ -73,13 +74,13 @@ class PublicationGuard:
         A generated file's number is traced back to the record that holds it;
         a handwritten page is itself the place to fix."""
         text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
-        found = find_personal_numbers(text, self._today)
-        for number in found:
+        leaked = False
+        for number in find_personal_numbers(text, self._today):
             line = text.count("\n", 0, number.start) + 1
             column = number.start - text.rfind("\n", 0, number.start)
             here = _Source(shown_path, line, column, "页面内容")
-            self._note(number, here, shown_path, traced=not handwritten)
-        return bool(found)
+            leaked |= self._note(number, here, shown_path, traced=not handwritten)
+        return leaked
 
     def refuse_if_any(self) -> None:
         if not self._leaks:
@@ -96,17 +97,25 @@ class PublicationGuard:
 
     def _check_values(self, value, place: str) -> None:
         for field, text in _strings(value):
+            if field.rsplit(".", 1)[-1] in CODE_FIELDS:
+                continue
             for number in find_personal_numbers(text, self._today):
                 self._note(number, None, f"{place}（{field}）")
 
-    def _note(self, number: PersonalNumber, fallback: _Source | None, place: str, *, traced: bool = True) -> None:
+    def _note(self, number: PersonalNumber, fallback: _Source | None, place: str, *, traced: bool = True) -> bool:
+        """Note a number about to be published; False when it is a credit code
+        that only credit code fields of the registry hold."""
         sources = (self._sources_of(number.number) if traced else []) or ([fallback] if fallback else [])
+        if sources and all(source.code for source in sources):
+            return False
+        sources = [source for source in sources if not source.code]
         if not sources:  # in the public view, yet in no record: name the view itself
             sources = [_Source(place, 1, 1, "公开信息")]
         for source in sources:
             _, places = self._leaks.setdefault((number.kind, number.number, source), (number.masked, []))
             if place not in places:
                 places.append(place)
+        return True
 
     def _sources_of(self, number: str) -> list[_Source]:
         """Where the registry holds *number*: built once, on the first leak only."""
@@ -117,7 +126,8 @@ class PublicationGuard:
                     continue
                 for where, numbers in personal_numbers_in(record, self._ctx):
                     line, column = locate(record.raw, where)
-                    source = _Source(record.path, line, column, dotted(where) or "文件")
+                    code = bool(where) and where[-1] in CODE_FIELDS
+                    source = _Source(record.path, line, column, dotted(where) or "文件", code)
                     for found in numbers:
                         self._origins.setdefault(found.number, []).append(source)
         return self._origins.get(number, [])
