@@ -528,3 +528,31 @@ def test_the_detector_is_the_only_one():
         text = path.read_text(encoding="utf-8")
         assert "stdnum.cn import ric" not in text, path
         assert "1[3-9]" not in text, path
+
+
+def test_the_built_site_check_finds_nothing_in_the_sample_site(sample_site, monkeypatch):
+    """The check for the folder MkDocs writes (search index included): clean on
+    the real sample site, whose pages carry the theme's icons, dates and phones."""
+    from ticreg.site.personal_guard import numbers_in_built_site
+
+    monkeypatch.chdir(sample_site)
+    assert numbers_in_built_site(sample_site / "site", TODAY) == []
+
+
+def test_the_built_site_check_finds_a_number_in_the_search_index(sample_site, tmp_path, monkeypatch):
+    from ticreg.site.personal_guard import numbers_in_built_site
+
+    site = tmp_path / "site"
+    shutil.copytree(sample_site / "site", site)
+    index = site / "search" / "search_index.json"
+    text = index.read_text(encoding="utf-8")
+    at = text.index('"text":') + len('"text":"')
+    index.write_text(text[:at] + "负责人 138\u200b3569\u200b7402 " + text[at:], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = numbers_in_built_site(site, TODAY)
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at) + len("负责人 ")
+    assert [(f.path, f.line, f.column, f.rule) for f in findings] == [
+        ("site/search/search_index.json", line, column, "P604")
+    ]
+    assert MASKED_MOBILE in findings[0].message and MOBILE not in findings[0].message

@@ -21,11 +21,14 @@ generated file.
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 from ..errors import TicregError
 from ..findings import Finding, sort_findings
 from ..loader import locate
 from ..personal_numbers import PersonalNumber, find_personal_numbers
+from ..registry_files import display_path
 from ..rules.personal_data import CODE_FIELDS, personal_numbers_in
 from ..rules.registry import RULES, dotted
 from .settings import SiteConfigError
@@ -147,3 +150,40 @@ def _strings(value, prefix: str = ""):
             for i, item in reversed(list(enumerate(node))):
                 stack.append((f"{field}[{i}]", item))
 
+
+
+# What a built site holds that a person reads as text; scripts, styles and
+# fonts are the theme's code.
+_BUILT_TEXT = frozenset({".html", ".json", ".xml", ".csv", ".ics", ".txt"})
+# The theme's inline icons are drawing coordinates ("M9.5 3A6.5 6.5 0 0 1 16 9.5"):
+# runs of digits between spaces and dots that are no one's number.
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def _blank(match: re.Match) -> str:
+    # Same length and line breaks, so positions after it stay true.
+    return re.sub(r"[^\n]", "#", match.group())
+
+
+def numbers_in_built_site(folder: Path, today) -> list[Finding]:
+    """P603/P604 findings for every personal number in a site MkDocs has built
+    (the search index included), at the built file's line and column.
+
+    The sources were checked before MkDocs ran; this is for the folder a build
+    writes before it replaces the published one, as a check of what MkDocs
+    and the theme add."""
+    findings = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in _BUILT_TEXT or not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", "replace")
+        if path.suffix.lower() == ".html":
+            text = _SVG.sub(_blank, text)
+        shown = display_path(path, Path.cwd())
+        for number in find_personal_numbers(text, today):
+            line = text.count("\n", 0, number.start) + 1
+            column = number.start - text.rfind("\n", 0, number.start)
+            findings.append(RULES[_RULE_OF[number.kind]].finding(
+                shown, (line, column), field="页面内容", actual=number.masked, other=shown,
+            ))
+    return findings
