@@ -1,4 +1,7 @@
-"""Pure checks for Chinese identifiers: credit codes, patent numbers, personal data.
+"""Pure checks for Chinese identifiers: credit codes and patent numbers.
+
+Personal numbers (identity and mobile numbers) are found by
+:mod:`ticreg.personal_numbers`, the one detector every command shares.
 
 Every public function here is total over ``str``: registry files are written
 by applicants and will contain anything, so a malformed value must come back
@@ -16,19 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stdnum.cn import ric as _stdnum_ric
-
 __all__ = [
     "PATENT_KINDS",
     "USCC_ALPHABET",
     "PatentNumber",
-    "find_mobile_numbers",
-    "find_resident_id_numbers",
-    "mask_mobile",
-    "mask_resident_id",
     "parse_patent_number",
     "patent_expected_check_character",
-    "redact_personal_numbers",
     "uscc_division_code",
     "uscc_expected_check_character",
     "uscc_format_ok",
@@ -212,145 +208,3 @@ def parse_patent_number(text: str) -> PatentNumber | None:
     if kind not in PATENT_KINDS or not year_ok:
         return None
     return PatentNumber(body=body, check=check, kind=kind)
-
-
-# ---------------------------------------------------------------------------
-# Personal data detection
-# ---------------------------------------------------------------------------
-
-# Full-width digits and signs are common in Chinese text typed with an IME;
-# mapping them one-to-one to ASCII lets one ASCII-only pattern see them.
-_FULLWIDTH = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "Ｘ": "X",
-        "ｘ": "x",
-        "＋": "+",
-        "－": "-",
-    }
-)
-
-# "Not embedded in a longer run" uses ASCII letters and digits only: Chinese
-# text routinely glues a number to the words around it ("身份证号1405..."),
-# so a CJK neighbour must not hide a number.  re.ASCII keeps [0-9] honest.
-_RESIDENT_ID_RE = re.compile(
-    r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])", re.ASCII
-)
-
-# 1[3-9] plus nine digits, optionally behind +86 / 0086 / 86, with the 3-4-4
-# groups separated consistently by nothing, one space or one hyphen (the
-# back-reference stops "138 1234-5678 9" style number salad from matching).
-# Only digits count as "embedding" here: a mobile number glued to letters
-# ("Tel13812345678") is still a mobile number.
-_MOBILE_RE = re.compile(
-    r"(?<![0-9])"
-    r"(?:(?:\+|00)?86[ -]?)?"
-    r"(?P<a>1[3-9][0-9])(?P<sep>[ -]?)(?P<b>[0-9]{4})(?P=sep)(?P<c>[0-9]{4})"
-    r"(?![0-9])",
-    re.ASCII,
-)
-
-
-def _ric_is_valid(number: str) -> bool:
-    # stdnum raises KeyError for a province code without a county entry
-    # (e.g. 119999...) and might raise anything on data its tables lack;
-    # either way the candidate is not a number we can vouch for.
-    try:
-        return bool(_stdnum_ric.is_valid(number))
-    except Exception:  # noqa: BLE001 - any failure means "not confirmed"
-        return False
-
-
-def find_resident_id_numbers(text: str) -> list[str]:
-    """18-character resident identity numbers in *text*, in order of appearance.
-
-    Each candidate (17 digits and a digit or X, not inside a longer run of
-    ASCII letters/digits) is confirmed by python-stdnum (check digit, birth
-    date, division code valid in the birth year), so random 18-digit strings
-    such as order numbers rarely turn up.  Numbers come back in canonical
-    form: ASCII, upper-case X.  Repeats are kept, one entry per occurrence.
-    """
-    if not isinstance(text, str):
-        return []
-    found = []
-    for match in _RESIDENT_ID_RE.finditer(text.translate(_FULLWIDTH)):
-        number = match.group().upper()
-        if _ric_is_valid(number):
-            found.append(number)
-    return found
-
-
-def find_mobile_numbers(text: str) -> list[str]:
-    """Mainland mobile numbers in *text* as bare 11-digit strings, in order.
-
-    Accepts ``13812345678``, ``138-1234-5678``, ``138 1234 5678`` and the same
-    behind ``+86``, ``0086`` or ``86``; the prefix and separators are dropped
-    so that repeats of one number compare equal.  Repeats are kept, one entry
-    per occurrence.
-    """
-    if not isinstance(text, str):
-        return []
-    return [
-        m["a"] + m["b"] + m["c"]
-        for m in _MOBILE_RE.finditer(text.translate(_FULLWIDTH))
-    ]
-
-
-def _mask_middle(value: str, keep_head: int, keep_tail: int) -> str:
-    # A value too short to keep both ends would be shown whole, so it is
-    # masked whole; the length is kept so the layout of a report holds.
-    if len(value) <= keep_head + keep_tail:
-        return "*" * len(value)
-    return (
-        value[:keep_head]
-        + "*" * (len(value) - keep_head - keep_tail)
-        + value[-keep_tail:]
-    )
-
-
-def mask_resident_id(s: str) -> str:
-    """``140525200001011230`` -> ``1405**********1230`` (first 4 and last 4 kept).
-
-    Anything else of more than 8 characters is masked the same way; 8 or
-    fewer characters become all asterisks, so no input is ever echoed whole.
-    """
-    if not isinstance(s, str):
-        return ""
-    return _mask_middle(s.strip(), 4, 4)
-
-
-def mask_mobile(s: str) -> str:
-    """``13812345678`` (or ``+86 138-1234-5678``) -> ``138****5678``.
-
-    Input that reduces to one mobile number is shown in its bare 11-digit
-    form; anything else keeps its first 3 and last 4 characters, or becomes
-    all asterisks when that would reveal it whole.
-    """
-    if not isinstance(s, str):
-        return ""
-    stripped = s.strip()
-    match = _MOBILE_RE.fullmatch(stripped.translate(_FULLWIDTH))
-    if match is not None:
-        return _mask_middle(match["a"] + match["b"] + match["c"], 3, 4)
-    return _mask_middle(stripped, 3, 4)
-
-
-def redact_personal_numbers(text: str) -> str:
-    """*text* with every resident identity number and mobile number masked.
-
-    Used on every message before it is shown, so a value echoed back by any
-    rule (a schema error quoting the input, say) never reveals a number.
-    """
-    if not isinstance(text, str):
-        return ""
-    normalized = text.translate(_FULLWIDTH)  # one character for one: spans agree
-    spans: list[tuple[int, int, str]] = []
-    for match in _RESIDENT_ID_RE.finditer(normalized):
-        if _ric_is_valid(match.group().upper()):
-            spans.append((match.start(), match.end(), mask_resident_id(match.group().upper())))
-    for match in _MOBILE_RE.finditer(normalized):
-        if not any(start < match.end() and match.start() < end for start, end, _ in spans):
-            spans.append((match.start(), match.end(), mask_mobile(match.group())))
-    for start, end, masked in sorted(spans, reverse=True):
-        text = text[:start] + masked + text[end:]
-    return text

@@ -27,13 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .identifiers import (
-    find_mobile_numbers,
-    find_resident_id_numbers,
-    mask_mobile,
-    mask_resident_id,
-    redact_personal_numbers,
-)
+from .personal_numbers import find_personal_numbers, redact_personal_numbers
 from .issue_forms import CHECKBOXES, DROPDOWN, INPUT, Choice, Form, FormField
 
 # GitHub caps an issue body at 65,536 characters; a filled form is a few
@@ -125,19 +119,20 @@ def _split(body: str) -> tuple[list[str], list[_Section]]:
     return preamble, sections
 
 
+_PERSONAL_NUMBER_PROBLEM = {
+    "resident_id": "有居民身份证号（{}）。本议题公开可见，任何位置都不得填写身份证号：",
+    "mobile": "有手机号（{}）。本议题公开可见，不得填写个人手机号，联系电话请填写单位办公电话：",
+}
+
+
 def _personal_numbers(where: str | None, text: str) -> list[Problem]:
-    problems = []
-    for number in find_resident_id_numbers(text):
-        problems.append(Problem(where, (
-            f"有居民身份证号（{mask_resident_id(number)}）。本议题公开可见，任何位置都不得填写身份证号："
-            "请立即编辑议题删除，并请工作人员删除议题的编辑记录（旧内容仍保留在编辑记录中）"
-        )))
-    for number in find_mobile_numbers(text):
-        problems.append(Problem(where, (
-            f"有手机号（{mask_mobile(number)}）。本议题公开可见，不得填写个人手机号，联系电话请填写单位办公电话："
-            "请立即编辑议题删除，并请工作人员删除议题的编辑记录（旧内容仍保留在编辑记录中）"
-        )))
-    return problems
+    # Identity numbers first, then mobile numbers, each in order of appearance.
+    found = sorted(find_personal_numbers(text), key=lambda n: n.kind != "resident_id")
+    return [
+        Problem(where, _PERSONAL_NUMBER_PROBLEM[n.kind].format(n.masked)
+                + "请立即编辑议题删除，并请工作人员删除议题的编辑记录（旧内容仍保留在编辑记录中）")
+        for n in found
+    ]
 
 
 def _choose_form(sections: list[_Section], forms: Sequence[Form]) -> Form | None:

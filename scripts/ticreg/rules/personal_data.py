@@ -6,27 +6,29 @@ match its schema, and every finding masks the number it found.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from ..identifiers import find_mobile_numbers, find_resident_id_numbers, mask_mobile, mask_resident_id
 from ..loader import PosDict, PosList
-from .registry import Hit, hit, rule
+from ..personal_numbers import find_personal_numbers
+from .registry import Hit, define, hit, rule
 
-# Cheap pre-filter: both kinds of number contain a run of digits.
-_DIGITS = re.compile(r"[0-9０-９]{3}")
+# Both kinds of number have at least 11 digits, so shorter text holds none;
+# the detector itself skips cheaply over text without 11 digits close together.
+_SHORTEST = 11
 
-# Fields whose value is a unit's credit code, not a person's number.
-_CODE_FIELDS = frozenset({"uscc"})
+# Fields whose value is a unit's credit code, not a person's number: an
+# all-digit code can also have an identity number's structure. The build's
+# guard (site/personal_guard.py) exempts the same fields.
+CODE_FIELDS = frozenset({"uscc"})
 
 
-def _strings(node: object, where: tuple = ()) -> list[tuple[tuple, str]]:
-    """Every key and string value long enough to hold a number, with its path.
+def _strings(node: object, today, where: tuple = ()) -> list[tuple[tuple, list]]:
+    """Every key and string value that holds a personal number, with its path and the numbers.
 
     This walks every node of every file, so it builds a path only for a
     candidate or a container, never for the ordinary scalars between them.
     """
-    found: list[tuple[tuple, str]] = []
+    found: list[tuple[tuple, list]] = []
     if isinstance(node, PosDict):
         items = node.items()
     elif isinstance(node, PosList):
@@ -34,21 +36,23 @@ def _strings(node: object, where: tuple = ()) -> list[tuple[tuple, str]]:
     else:
         return found
     for key, value in items:
-        if type(key) is str and len(key) >= 3 and _DIGITS.search(key):
-            found.append((where + (key,), key))
+        if type(key) is str and len(key) >= _SHORTEST and (numbers := find_personal_numbers(key, today)):
+            found.append((where + (key,), numbers))
         if type(value) is str:
-            if len(value) >= 11 and _DIGITS.search(value):
-                found.append((where + (key,), value))
+            if len(value) >= _SHORTEST and (numbers := find_personal_numbers(value, today)):
+                found.append((where + (key,), numbers))
         elif value is not None:
-            found.extend(_strings(value, where + (key,)))
+            found.extend(_strings(value, today, where + (key,)))
     return found
 
 
-def _candidates(record) -> list[tuple[tuple, str]]:
-    """The walk above, done once per record and shared by both rules."""
+def personal_numbers_in(record, ctx) -> list[tuple[tuple, list]]:
+    """(path in the file, [PersonalNumber]) of every key or value holding a number:
+    the walk above, done once per record and shared by both rules and by
+    ``ticreg build``, which names the record a published number came from."""
     cached = record.derived.get("personal_data_candidates")
     if cached is None:
-        cached = record.derived["personal_data_candidates"] = _strings(record.raw)
+        cached = record.derived["personal_data_candidates"] = _strings(record.raw, ctx.today)
     return cached
 
 
@@ -60,13 +64,18 @@ def _dotted(where: tuple) -> str:
       title="出现居民身份证号",
       template="{field} 中出现居民身份证号 {actual}；登记册公开，任何位置都不得填写身份证号")
 def resident_id_numbers(record, ctx) -> Iterator[Hit]:
-    """登记册及其网站是公开的，任何字段都不得出现居民身份证号码。检查先找出18位候选号码，
-    再核验出生日期、地区码和校验码，确认是身份证号才报告；报告中的号码已打码。"""
-    for where, text in _candidates(record):
-        if where and where[-1] in _CODE_FIELDS:
+    """登记册及其网站是公开的，任何字段都不得出现居民身份证号码。号码按结构识别：前两位是
+    省级行政区划代码，第7至14位是不早于1900年、不晚于今天的真实出生日期，末位是 ISO 7064
+    MOD 11-2 校验码（X 大小写均可）；不查地区码在出生当年是否存在，因为号码中的地区码是发证地，
+    撤并改名后新设的县（如1996年设立的泽州县 140525）照样给更早出生的人发证。15位的第一代
+    身份证号（出生年份19xx）同样报告。数字之间的空格、各种横线、点、括号和不可见字符都被忽略，
+    全角数字和其他文字的数字一律按数字识别。报告中的号码已打码。"""
+    for where, numbers in personal_numbers_in(record, ctx):
+        if where and where[-1] in CODE_FIELDS:
             continue
-        for number in find_resident_id_numbers(text):
-            yield hit(where, field=_dotted(where) or "文件", actual=mask_resident_id(number))
+        for found in numbers:
+            if found.kind == "resident_id":
+                yield hit(where, field=_dotted(where) or "文件", actual=found.masked)
 
 
 @rule("P602", severity="error", article="个人信息保护", scope="raw",
@@ -74,11 +83,30 @@ def resident_id_numbers(record, ctx) -> Iterator[Hit]:
       template="{field} 中出现手机号 {actual}；个人手机号只能填写在 {expected}（不公开）")
 def mobile_numbers(record, ctx) -> Iterator[Hit]:
     """个人手机号不得公开。只有 policy.yml 的 personal_data.mobile_allowed_fields 列出的字段
-    （申报联系人电话，审核用、不在网站公开）可以填写手机号；其他任何位置出现手机号即报错，
-    报告中的号码已打码。"""
+    （申报联系人电话，审核用、不在网站公开）可以填写手机号；其他任何位置出现手机号即报错。
+    数字之间用点、括号、空格或横线分隔，带 +86 或 0086 前缀，用全角数字或夹带不可见字符，都识别为
+    手机号；区号开头的固定电话（如 0356-1234567）不是手机号。报告中的号码已打码。"""
     allowed = ctx.policy.personal_data.mobile_allowed_fields
-    for where, text in _candidates(record):
-        if where and where[-1] in _CODE_FIELDS or _dotted(where) in allowed:
+    for where, numbers in personal_numbers_in(record, ctx):
+        if where and where[-1] in CODE_FIELDS or _dotted(where) in allowed:
             continue
-        for number in find_mobile_numbers(text):
-            yield hit(where, field=_dotted(where) or "文件", actual=mask_mobile(number), expected=allowed)
+        for found in numbers:
+            if found.kind == "mobile":
+                yield hit(where, field=_dotted(where) or "文件", actual=found.masked, expected=allowed)
+
+
+# ticreg build's last line of defence (site/personal_guard.py): a number
+# validate let through (in a field it allows, say) must still never be published.
+define("P603", severity="error", article="个人信息保护", scope="site",
+       title="网站内容中出现居民身份证号",
+       template="{field} 中的居民身份证号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
+       doc="""发布前的最后一道检查：ticreg build 在写出任何页面和数据文件（中心页面、centers.json、
+       centers.csv、notices.json、公告订阅、日程文件、手写页面）之前，用与 ticreg validate 相同的识别方法
+       检查公开的每个值和每个生成的文件。发现居民身份证号即中止构建，网站目录不写入任何内容；
+       报告指出号码来自哪个登记文件的哪个字段（找不到来源时指出生成的文件和行列）。""")
+define("P604", severity="error", article="个人信息保护", scope="site",
+       title="网站内容中出现手机号",
+       template="{field} 中的手机号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
+       doc="""发布前的最后一道检查：申报联系人电话等允许填写手机号的字段只供审核、不公开；若手机号
+       经任何途径进入将要发布的页面或数据文件，ticreg build 即中止构建，网站目录不写入任何内容，
+       并指出号码来自哪个登记文件的哪个字段。""")

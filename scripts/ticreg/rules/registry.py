@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..findings import Finding
-from ..identifiers import redact_personal_numbers
+from ..personal_numbers import redact_personal_numbers
 
 SEVERITIES = ("error", "warning")
 

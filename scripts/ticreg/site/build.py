@@ -21,6 +21,7 @@ from ..findings import Finding, has_errors
 from ..registry_files import display_path
 from .generate import site_data, write_sources
 from .mkdocs_build import run_mkdocs
+from .personal_guard import PersonalNumbersInSite, numbers_in_built_site
 from .settings import CONFIG_FILE, load_site
 from .staging import staged
 
@@ -78,4 +79,9 @@ def build_site(
     target = repo / site_dir
     with staged(target) as staging:  # site/ is the old complete site until the new one is
         run_mkdocs(config_file, staging, today)
+        # The sources were checked before MkDocs ran; this checks what MkDocs,
+        # the theme and the search index made of them, before anything is published.
+        found = numbers_in_built_site(staging, today, published_as=target)
+        if found:
+            raise PersonalNumbersInSite(found)
     return dataclasses.replace(result, site_dir=target)

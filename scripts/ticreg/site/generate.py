@@ -12,12 +12,18 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..registry_files import display_path
 from ..rules.registry import RULES
 from .notices import Notice, collect_notices
+from .personal_guard import PublicationGuard
 from .public import PublicCenter, public_centers
 from .settings import Site, SiteConfigError
 
 HANDWRITTEN_DIR = "docs"
+# Hand-written files a person reads as text, and so checked for personal
+# numbers; scripts, styles, fonts and images (vendored Mermaid, say) are
+# code and pictures whose digit runs mean nothing.
+_TEXT_PAGES = frozenset({".md", ".markdown", ".html", ".htm", ".txt", ".json", ".csv", ".xml", ".ics", ".yml", ".yaml"})
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,14 @@ def _handwritten(repo: Path) -> dict[str, Path]:
 
 
 def write_sources(data: SiteData, out_dir: Path) -> int:
-    """Write build/docs; return how many files it holds."""
+    """Write build/docs; return how many files it holds.
+
+    A file holding a personal number is never written, and the build stops
+    (PersonalNumbersInSite) before anything is published."""
     handwritten = _handwritten(data.repo)
     out_dir.mkdir(parents=True, exist_ok=True)
+    guard = PublicationGuard(data)
+    guard.check_public_view(data.centers, data.notices)
     wanted: set[str] = set()
     clashes = []
     for path, content in _generated(data):
@@ -70,14 +81,21 @@ def write_sources(data: SiteData, out_dir: Path) -> int:
         if path in handwritten:
             clashes.append(path)
             continue
+        if guard.holds_number(display_path(out_dir / path, Path.cwd()), content):
+            continue
         _write_if_changed(out_dir / path, content.encode("utf-8") if isinstance(content, str) else content)
     if clashes:
         raise SiteConfigError(
             [RULES["W103"].finding(f"{HANDWRITTEN_DIR}/{path}", (1, 1), actual=path) for path in sorted(clashes)]
         )
     for path, source in handwritten.items():
-        _write_if_changed(out_dir / path, source.read_bytes())
+        content = source.read_bytes()
         wanted.add(path)
+        shown = display_path(source, Path.cwd())
+        if source.suffix.lower() in _TEXT_PAGES and guard.holds_number(shown, content, handwritten=True):
+            continue
+        _write_if_changed(out_dir / path, content)
+    guard.refuse_if_any()
     _remove_stale(out_dir, wanted)
     return len(wanted)
 
