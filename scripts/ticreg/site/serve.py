@@ -90,6 +90,9 @@ def serve(
 ) -> None:
     stop = stop or threading.Event()
     (repo / site_dir).mkdir(exist_ok=True)
+    # Taken before the first build: an edit made while it runs (or just after
+    # the address is printed) is then a change the loop sees, never missed.
+    seen = snapshot(repo, registry)
     rebuild(repo, registry, site_dir, today(), out)
     handler = functools.partial(_QuietHandler, directory=str(repo / site_dir))
     server = ThreadingHTTPServer((host, port), handler)
@@ -99,7 +102,6 @@ def serve(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        seen = snapshot(repo, registry)
         while not stop.wait(interval):
             now = snapshot(repo, registry)
             if now != seen:
