@@ -67,7 +67,7 @@ CORPUS: dict[str, Expect | None] = {
     "two-documents.yml": Expect("L110", 72, 1, "---"),
     "complex-key.yml": Expect("L109", 32, 3, "[a, b]", only=False),
     "nul-byte.yml": Expect("L103", 6, 19, "\x00煤层气", says="NUL"),
-    "control-character.yml": Expect("L103", 6, 19, "\x07煤层气", says="控制字符"),
+    "control-character.yml": Expect("L115", 6, 19, "\x07煤层气", says="U+0007"),
     "unclosed-single-quote.yml": Expect("L103", 27, 10, "'正高级工程师", says="引号"),
     "unclosed-double-quote.yml": Expect("L103", 71, 59, '"晋市科发', says="引号"),
     "unclosed-bracket.yml": Expect("L103", 35, 11, "[commissioned-rd", says="括号"),

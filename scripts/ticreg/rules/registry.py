@@ -165,6 +165,20 @@ define("L110", severity="error", article=_DATA, scope="file", title="多个 YAML
        template="一个文件只能有一个 YAML 文档，请删除第二个“---”及其后内容或另存为新文件",
        doc="每个文件只描述一个对象，不允许用“---”分隔多个文档。")
 
+define("L115", severity="error", article=_DATA, scope="file", title="含有控制字符或方向控制字符",
+       template="含有不允许的不可见字符 {actual}，{expected}",
+       doc="登记册文件中不允许出现控制字符（换行除外；制表符也不允许）、Unicode 方向控制字符"
+           "（U+202A–U+202E、U+2066–U+2069、U+200E、U+200F、U+061C）和非字符（U+FDD0–U+FDEF、"
+           "各平面的 U+xFFFE 与 U+xFFFF），无论直接写入、在双引号中以转义（如 \\e、\\u202E）写出，"
+           "还是写在注释里。这些字符不显示，却能改变文本在终端、差异对比和网页上的样子："
+           "ESC 可改写终端标题，回车换行可伪造持续集成的注释行，方向控制字符让文字显示的顺序"
+           "与实际不同。位置指向该字符（转义写出的指向转义序列）。")
+define("L116", severity="error", article=_DATA, scope="file", title="嵌套层数过多",
+       template="列表或映射嵌套到第 {actual} 层，超过上限 {expected} 层；请检查是否多写了“[”或“{{”",
+       doc="登记册文件最多只有几层嵌套（如 history 中的一条记录里的列表）。嵌套层数有上限，"
+           "这是解析器的安全限制（与 MAX_FILE_BYTES 的文件大小上限一样写在加载器中，不是办法的阈值），"
+           "防止成百上千层的“[”拖垮校验与网站构建。位置指向超过上限的那一层开始处。")
+
 # --- schema ---------------------------------------------------------------
 define("S101", severity="error", article=_DATA, scope="schema", title="缺少必填字段",
        template="缺少必填字段 {field}",
