@@ -30,7 +30,10 @@ REFUSED = re.compile(f"[\t\r{_INVISIBLE}]")
 REFUSED_IN_SOURCE = re.compile(f"[{_INVISIBLE}]")
 
 # In output, also the line breaks (a finding is one line) and lone surrogates.
-_ESCAPED = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_NONCHARACTERS}\u2028\u2029\ufeff\ud800-\udfff]")
+_BEYOND_ASCII = f"\x7f-\x9f{_BIDI}{_NONCHARACTERS}\u2028\u2029\ufeff\ud800-\udfff"
+_ESCAPED = re.compile(f"[\x00-\x1f{_BEYOND_ASCII}]")
+# json.dumps escapes the C0 controls in strings; its own line feeds are layout.
+_JSON_UNESCAPED = re.compile(f"[{_BEYOND_ASCII}]")
 
 _NAMES = {
     "\x00": "空字符 NUL",
@@ -95,3 +98,18 @@ def visible(text: str, keep: str = "") -> str:
     if keep:
         return _ESCAPED.sub(lambda m: m.group(0) if m.group(0) in keep else _escape(m), text)
     return _ESCAPED.sub(_escape, text)
+
+
+def _json_escape(match: re.Match) -> str:
+    value = ord(match.group(0))
+    if value <= 0xFFFF:
+        return f"\\u{value:04x}"
+    value -= 0x10000  # a JSON escape beyond the first plane is a surrogate pair
+    return f"\\u{0xD800 + (value >> 10):04x}\\u{0xDC00 + (value & 0x3FF):04x}"
+
+
+def json_safe(document: str) -> str:
+    """A JSON document (from ``json.dumps``) with every unprintable character
+    inside its strings written as a JSON escape: parsing it gives back the
+    exact text, printing it shows nothing invisible."""
+    return _JSON_UNESCAPED.sub(_json_escape, document)

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from ..findings import Finding
 from ..identifiers import redact_personal_numbers
+from ..unprintable import visible
 
 SEVERITIES = ("error", "warning")
 
@@ -75,9 +76,11 @@ class Rule:
 
 
 def _show(value: object) -> str:
+    # A value echoed from a file shows its unprintable characters as escapes;
+    # line breaks are left to each output format (report.py) to show.
     if isinstance(value, (list, tuple, set, frozenset)):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return "、".join(visible(str(v), keep="\r\n") for v in value)
+    return visible(str(value), keep="\r\n")
 
 
 def dotted(where: tuple) -> str:
