@@ -2,7 +2,7 @@
 
 Each Pydantic error becomes a Chinese message at the position of the node it
 concerns (a missing field: the mapping that lacks it; an unknown field: the
-key itself), under one of the schema rules S101–S106.
+key itself), under one of the schema rules S101–S106 and S111.
 """
 
 from __future__ import annotations
@@ -143,6 +143,14 @@ def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object
         elif kind == "calendar_date" and isinstance(err.get("input"), str):
             pos = locate(raw, loc)
             findings.append(RULES["S104"].finding(path, pos, field=label, actual=show_input(err["input"])))
+        elif kind == "plain_number":
+            ctx = err.get("ctx") or {}
+            example = ctx.get("example")
+            form = "整数，只用数字" if ctx.get("whole") else "数字，只用数字和小数点"
+            advice = f"应写作 {example}（{form}）" if example else f"应写成{form}，例如 3000000"
+            findings.append(
+                RULES["S111"].finding(path, locate(raw, loc), field=label, actual=show_input(err.get("input")), expected=advice)
+            )
         elif kind == "policy_value":
             ctx = err.get("ctx") or {}
             rule_id = "S106" if ctx.get("list_name") == "clusters" else "S105"

@@ -200,6 +200,12 @@ define("S105", severity="error", article="policy.yml 清单", scope="schema", ti
        template="{field} 的值“{actual}”不在清单中，应为：{expected}",
        doc="职称、学位、单位类型、服务类型、县（市、区）等取值必须来自 registry/policy.yml 中的清单，"
            "写清单中的代号（如 full-senior），中文名见清单。")
+define("S111", severity="error", article=_DATA, scope="schema", title="数字写法不规范",
+       template="{field} 的值“{actual}”写法不规范：{expected}",
+       doc="金额（整数元）、面积等数字只用阿拉伯数字书写：不带正负号、千分位（逗号或下划线）、前导零，"
+           "金额不带小数点，也不用科学记数法（5.6e6）、十六进制（0x55）、八进制（0o17）或 true/false。"
+           "YAML 1.1 会把 5_600_000 读作 5600000、把 5600000.0 读作整数，写法不唯一的数字在审核时容易看错，"
+           "因此一律拒绝，并给出应写的形式，例如 5600000。")
 define("S106", severity="error", article="第七条", scope="schema", title="产业集群不在第七条清单中",
        template="{field} 的值“{actual}”不是第七条列举的重点产业集群，应为：{expected}",
        doc="领域类中心须聚焦第七条列举的重点产业集群之一，清单见 registry/policy.yml 的 clusters。")
