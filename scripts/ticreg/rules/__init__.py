@@ -9,6 +9,7 @@
     certification_links.py  a certified application and its center agree
     changes.py        what a pull request changes (ticreg check-changes): G901-G914
     site_config.py    the website's configuration and sources (ticreg build): W101-W103
+    dates.py          no recorded date after today: D303
 """
 
 import importlib
@@ -23,6 +24,7 @@ _MODULES = (
     "certification_links",
     "changes",
     "site_config",
+    "dates",
 )
 
 
