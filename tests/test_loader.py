@@ -79,6 +79,21 @@ CORPUS: dict[str, Expect | None] = {
     # U+2028 is not a line break (YAML 1.2, and every editor and GitHub agree).
     "line-separator-in-comment.yml": None,
     "line-separator-in-quoted-value.yml": Expect("L104", 72, 1, "id: 2024-zezhou-001", says="3:1"),
+    # Invisible characters (L115): at the character, or at the escape that writes it.
+    "bidi-override-in-name.yml": Expect("L115", 6, 19, "\u202e煤层气", says="U+202E"),
+    "bidi-isolate-in-comment.yml": Expect("L115", 2, 9, "\u2067单位", says="U+2067"),
+    "escape-in-document-number.yml": Expect("L115", 71, 64, "\\e]0;", says="U+001B"),
+    "noncharacter-in-research-direction.yml": Expect("L115", 31, 10, "\\uFFFE", says="U+FFFE"),
+    "c1-control-in-title.yml": Expect("L115", 27, 14, "\\x9b", says="U+009B"),
+    "tab-in-block-text.yml": Expect("L115", 34, 11, "\t提供", says="请改为空格"),
+    # 990 levels, flow and block: the 17th level (the file's top counts as the 1st) is L116.
+    "deep-nesting-flow.yml": Expect("L116", 36, 23, "[[[", says="16"),
+    "deep-nesting-block.yml": Expect("L116", 37, 31, "- - -", says="16"),
+    # Numbers only in plain digits (S111), and no date after today (D303).
+    "money-underscores.yml": Expect("S111", 43, 26, "8_650_000", says="应写作 8650000"),
+    "money-float.yml": Expect("S111", 43, 26, "8650000.0", says="应写作 8650000"),
+    "area-leading-zero.yml": Expect("S111", 44, 16, "01260", says="应写作 1260"),
+    "future-patent-date.yml": Expect("D303", 49, 17, "9999-12-31", says="2026-11-26"),
 }
 
 # A message is Chinese: no run of English words leaked from libyaml or Pydantic,
@@ -142,8 +157,8 @@ def test_hostile_file_through_load_bytes(name):
     raw = (HOSTILE / name).read_bytes()
     result = load_bytes(raw, "f.yml")
     expect = CORPUS[name]
-    if expect is None or expect.rule.startswith("S"):
-        # Valid YAML: the loader accepts it; only the schema may object.
+    if expect is None or expect.rule.startswith(("S", "D")):
+        # Valid YAML: the loader accepts it; only the schema or a rule may object.
         assert result.findings == []
         assert isinstance(result.data, PosDict)
         return

@@ -177,7 +177,7 @@ define("L115", severity="error", article=_DATA, scope="file", title="含有控�
            "ESC 可改写终端标题，回车换行可伪造持续集成的注释行，方向控制字符让文字显示的顺序"
            "与实际不同。位置指向该字符（转义写出的指向转义序列）。")
 define("L116", severity="error", article=_DATA, scope="file", title="嵌套层数过多",
-       template="列表或映射嵌套到第 {actual} 层，超过上限 {expected} 层；请检查是否多写了“[”或“{{”",
+       template="列表或映射嵌套到第 {actual} 层（文件顶层算第 1 层），超过上限 {expected} 层；请检查多余的“[”“{{”“- ”或缩进",
        doc="登记册文件最多只有几层嵌套（如 history 中的一条记录里的列表）。嵌套层数有上限，"
            "这是解析器的安全限制（与 MAX_FILE_BYTES 的文件大小上限一样写在加载器中，不是办法的阈值），"
            "防止成百上千层的“[”拖垮校验与网站构建。位置指向超过上限的那一层开始处。")
