@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -240,8 +240,6 @@ def test_every_output_format_escapes_a_hostile_file_name(mini, tmp_path):
 
 
 def _environment() -> dict:
-    import os
-
     return {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
 
 
