@@ -24,6 +24,7 @@ import shutil
 import pytest
 
 from conftest import EXEMPLAR_APPLICATION, REGISTRY, TODAY, copy_site_inputs, run_cli
+from rule_helpers import assert_each_rule_has_a_failing_case
 from test_check_changes import SUBMITTED, GitRegistry
 from ticreg import report
 from ticreg.findings import Finding
@@ -513,3 +514,13 @@ def test_record_refuses_an_event_after_today_like_validate(mini):
                      "--outcome", "retain", "--date", (TODAY + dt.timedelta(days=1)).isoformat(), cwd=mini.base)
     assert result.code != 0
     assert "F803" in result.stderr or "晚于" in result.stderr
+
+
+FAILING_CASES = {
+    "D303": ["test_a_grant_date_after_today_is_d303", "test_a_platform_certified_after_today_is_d303"],
+}
+COVERED_MODULES = {"ticreg.rules.dates"}
+
+
+def test_every_checking_rule_of_this_part_has_a_failing_case():
+    assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())

@@ -281,17 +281,17 @@ def test_huge_file_is_refused_fast():
     assert triples(result.findings) == [("L102", 1, 1)]
 
 
-def test_deep_nesting_is_a_syntax_error_not_a_crash(mini):
+def test_deep_nesting_is_a_finding_not_a_crash(mini):
     depth = 5000
     raw = EXEMPLAR_APPLICATION.read_bytes().replace(
         b"services: [commissioned-rd, inspection-testing, training]",
         b"services: " + b"[" * depth + b"]" * depth,
     )
     result = load_bytes(raw, "f.yml")
-    assert [(f.rule, f.line) for f in result.findings] == [("L103", 35)]
+    assert [(f.rule, f.line) for f in result.findings] == [("L116", 35)]
     assert_chinese(result.findings[0].message)
     mini.application.write_bytes(raw)
-    assert [(f.rule, f.line) for f in mini.check() if f.path == APPLICATION] == [("L103", 35)]
+    assert [(f.rule, f.line) for f in mini.check() if f.path == APPLICATION] == [("L116", 35)]
 
 
 def test_tab_message_names_the_tab_character():
