@@ -23,6 +23,8 @@ import shutil
 
 import pytest
 
+from intake_bodies import body, exemplar_values
+
 from conftest import EXEMPLAR_APPLICATION, REGISTRY, TODAY, copy_site_inputs, run_cli
 from rule_helpers import assert_each_rule_has_a_failing_case
 from test_check_changes import SUBMITTED, GitRegistry
@@ -305,6 +307,19 @@ def test_record_refuses_an_invisible_character_naming_the_field(mini):
     result = run_cli("record", "--today", TODAY.isoformat(), "evaluated", "coalbed-methane-development",
                      "--outcome", "retain", "--note", "良好", cwd=mini.base)
     assert result.code == 0, result.stderr
+
+
+@pytest.mark.parametrize("char", ["\t", "\x1b", "\u202e", "\ufdd0", "\U0001fffe"], ids=lambda c: f"U+{ord(c):04X}")
+def test_intake_refuses_what_the_loader_would_naming_the_form_field(mini, char):
+    # Before: a tab or a non-character passed the body check and made intake exit 3.
+    shutil.copy(REGISTRY / "staff.yml", mini.root / "staff.yml")
+    values = exemplar_values()
+    values["lead_unit_name"] = values["lead_unit_name"][:2] + char + values["lead_unit_name"][2:]
+    result = run_cli("intake", "--today", TODAY.isoformat(), "--issue-number", "12", cwd=mini.base,
+                     env={**os.environ, "ISSUE_BODY": body(values)})
+    assert result.code == 1, result.stderr
+    assert "牵头单位名称：含有不可见的控制字符" in result.stderr
+    assert not (mini.root / "applications" / "zezhou" / "2026-zezhou-001.yml").exists()
 
 
 def test_refused_set_matches_the_documented_ranges():
