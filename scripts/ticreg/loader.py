@@ -40,7 +40,7 @@ from yaml.events import (
 
 from .findings import Finding
 from .rules.registry import RULES
-from .unprintable import REFUSED, REFUSED_IN_SOURCE, describe, remedy
+from .unprintable import describe, find_refused, remedy
 
 # A technical guard, not a rule of the measures: a real application is a few
 # kilobytes, and a size cap bounds the work any one file can cause.
@@ -221,17 +221,17 @@ def _refuse_raw_characters(text: str, result: LoadedFile) -> bool:
     reorders what a reviewer sees in the diff. A tab written as itself is
     YAML's business (indentation) or a value's (``_refused_in_scalar``).
     """
-    match = REFUSED_IN_SOURCE.search(text)
-    if match is None:
+    found = find_refused(text, in_source=True)
+    if found is None:
         return False
     last_line = 0
-    while match is not None:
-        pos = _line_col_of_offset(text, match.start())
+    while found is not None:
+        offset, char = found
+        pos = _line_col_of_offset(text, offset)
         if pos[0] != last_line:
-            result.findings.append(_finding(result.path, pos, "L115", actual=describe(match.group(0)),
-                                            expected=remedy(match.group(0))))
+            result.findings.append(_finding(result.path, pos, "L115", actual=describe(char), expected=remedy(char)))
             last_line = pos[0]
-        match = REFUSED_IN_SOURCE.search(text, match.end())
+        found = find_refused(text, offset + 1, in_source=True)
     return True
 
 
@@ -246,10 +246,10 @@ def _refused_in_scalar(event, text: str) -> tuple[str, Position] | None:
     value = event.value
     if event.style != '"' and "\t" not in value:
         return None  # only a double-quoted scalar can hold a character its source does not
-    found = REFUSED.search(value)
+    found = find_refused(value)
     if found is None:
         return None
-    char = found.group(0)
+    char = found[1]
     start, end = event.start_mark.index, event.end_mark.index
     offset = text.find(char, start, end)
     if offset < 0:  # written as an escape: point at the backslash

@@ -25,9 +25,32 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 # everywhere), DEL, every C1 control, bidi controls and non-characters.
 _INVISIBLE = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_NONCHARACTERS}"
 REFUSED = re.compile(f"[\t\r{_INVISIBLE}]")
+
+# The same, fast enough to scan every file: a character class listing the 32
+# non-characters beyond the first plane makes ``re`` test each of them at
+# every position (about 14 times slower), so those are looked for only among
+# the (rare) characters beyond the first plane.
+_FIRST_PLANE_INVISIBLE = f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufdd0-\ufdef\ufffe\uffff"
+_IN_VALUE = re.compile(f"[\t\r{_FIRST_PLANE_INVISIBLE}]")
 # In a file's source: a CR ends a line (CRLF) and a tab may separate tokens or
 # sit in a comment, so those two are judged in values only.
-REFUSED_IN_SOURCE = re.compile(f"[{_INVISIBLE}]")
+_IN_SOURCE = re.compile(f"[{_FIRST_PLANE_INVISIBLE}]")
+_BEYOND_FIRST_PLANE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def find_refused(text: str, start: int = 0, *, in_source: bool = False) -> tuple[int, str] | None:
+    """Offset and character of the first refused character from ``start``, or None.
+
+    ``in_source``: ``text`` is a whole file, where a tab or CR is layout.
+    """
+    found = (_IN_SOURCE if in_source else _IN_VALUE).search(text, start)
+    end = found.start() if found is not None else len(text)
+    far = _BEYOND_FIRST_PLANE.search(text, start, end)
+    while far is not None:
+        if ord(far.group(0)) & 0xFFFE == 0xFFFE:  # U+xFFFE or U+xFFFF
+            return far.start(), far.group(0)
+        far = _BEYOND_FIRST_PLANE.search(text, far.end(), end)
+    return (found.start(), found.group(0)) if found is not None else None
 
 # In output, also the line breaks (a finding is one line) and lone surrogates.
 _BEYOND_ASCII = f"\x7f-\x9f{_BIDI}{_NONCHARACTERS}\u2028\u2029\ufeff\ud800-\udfff"
