@@ -425,6 +425,9 @@ MONEY = "rd_equipment_value_yuan: 8650000"
         ("0o17", "应写作 15"),
         ("+8650000", "应写作 8650000"),
         ("08650000", "应写作 8650000"),
+        ('"8650000"', "应写作 8650000（整数，只用数字，不加引号）"),
+        ("'8650000'", "应写作 8650000（整数，只用数字，不加引号）"),
+        ('"8_650_000"', "应写作 8650000"),
     ],
 )
 def test_money_not_in_plain_digits_is_s111(mini, written, advice):
@@ -433,7 +436,7 @@ def test_money_not_in_plain_digits_is_s111(mini, written, advice):
     findings = [f for f in mini.check() if f.path == APPLICATION]
     assert [(f.rule, f.line, f.column) for f in findings] == [("S111", 43, 26)]
     assert advice in findings[0].message and "只用数字" in findings[0].message
-    assert written in findings[0].message
+    assert written.strip("'\"") in findings[0].message
 
 
 @pytest.mark.parametrize("written", ["true", "300万", "3,000,000", "8650000.5", "-1"])
@@ -457,6 +460,18 @@ def test_areas_are_plain_decimal_numbers(mini, written, rule):
     mini.application.write_text(text.replace("floor_area_m2: 1260", f"floor_area_m2: {written}"), encoding="utf-8")
     found = [(f.rule, f.line, f.column) for f in mini.check() if f.path == APPLICATION and f.rule.startswith("S")]
     assert found == ([] if rule is None else [(rule, 44, 16)])
+
+
+@pytest.mark.parametrize(("written", "rule"), [("10", None), ("10.5", None), ('"10"', "S111"), ("1_0", "S111"),
+                                               ("010", "S111")])
+def test_months_in_a_team_row_are_plain_numbers(mini, written, rule):
+    text = mini.application.read_text(encoding="utf-8")
+    old = "months_in_jincheng_per_year: 10}"
+    mini.application.write_text(text.replace(old, f"months_in_jincheng_per_year: {written}}}"), encoding="utf-8")
+    found = [(f.rule, f.line, f.column) for f in mini.check() if f.path == APPLICATION and f.rule.startswith("S")]
+    assert found == ([] if rule is None else [(rule, 37, 108)])
+    if rule is not None:
+        assert "team[0].months_in_jincheng_per_year" in mini.check()[0].message
 
 
 def test_the_calendar_year_is_plain_digits(mini):

@@ -54,6 +54,7 @@ MAX_NESTING = 16
 # YAML 1.2 core-schema spellings of null for *plain* scalars; a quoted
 # "null" stays text.
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_QUOTES = frozenset({"'", '"'})
 
 Position = tuple[int, int]
 
@@ -68,15 +69,17 @@ _SHOW_BREAKS = str.maketrans(_STAND_INS, _YAML11_BREAKS)
 
 
 class PosDict(dict):
-    """A mapping that remembers where it, its keys and its values start."""
+    """A mapping that remembers where it, its keys and its values start,
+    and which values were written in quotes (text, never a number)."""
 
-    __slots__ = ("pos", "key_pos", "val_pos")
+    __slots__ = ("pos", "key_pos", "val_pos", "quoted")
 
     def __init__(self, pos: Position):
         super().__init__()
         self.pos = pos
         self.key_pos: dict[str, Position] = {}
         self.val_pos: dict[str, Position] = {}
+        self.quoted: set[str] | None = None  # made on the first quoted value
 
 
 class PosList(list):
@@ -349,6 +352,10 @@ def _parse(text: str, result: LoadedFile) -> None:
                 if key is not None:
                     container[key] = node
                     container.val_pos[key] = pos
+                    if kind is ScalarEvent and event.style in _QUOTES:
+                        if container.quoted is None:
+                            container.quoted = set()
+                        container.quoted.add(key)
                 frame[2] = True
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is found at the end of the file; the
