@@ -67,7 +67,7 @@ CORPUS: dict[str, Expect | None] = {
     "two-documents.yml": Expect("L110", 72, 1, "---"),
     "complex-key.yml": Expect("L109", 32, 3, "[a, b]", only=False),
     "nul-byte.yml": Expect("L103", 6, 19, "\x00煤层气", says="NUL"),
-    "control-character.yml": Expect("L103", 6, 19, "\x07煤层气", says="控制字符"),
+    "control-character.yml": Expect("L115", 6, 19, "\x07煤层气", says="U+0007"),
     "unclosed-single-quote.yml": Expect("L103", 27, 10, "'正高级工程师", says="引号"),
     "unclosed-double-quote.yml": Expect("L103", 71, 59, '"晋市科发', says="引号"),
     "unclosed-bracket.yml": Expect("L103", 35, 11, "[commissioned-rd", says="括号"),
@@ -84,6 +84,21 @@ CORPUS: dict[str, Expect | None] = {
     "id-zezhou-born-1985.yml": Expect("P601", 32, 10, ">-", says="1405**********1232"),
     "mobile-dotted.yml": Expect("P602", 32, 10, ">-", says="138****7402"),
     "mobile-fullwidth-zero-width.yml": Expect("P602", 32, 10, ">-", says="138****7402"),
+    # Invisible characters (L115): at the character, or at the escape that writes it.
+    "bidi-override-in-name.yml": Expect("L115", 6, 19, "\u202e煤层气", says="U+202E"),
+    "bidi-isolate-in-comment.yml": Expect("L115", 2, 9, "\u2067单位", says="U+2067"),
+    "escape-in-document-number.yml": Expect("L115", 71, 64, "\\e]0;", says="U+001B"),
+    "noncharacter-in-research-direction.yml": Expect("L115", 31, 10, "\\uFFFE", says="U+FFFE"),
+    "c1-control-in-title.yml": Expect("L115", 27, 14, "\\x9b", says="U+009B"),
+    "tab-in-block-text.yml": Expect("L115", 34, 11, "\t提供", says="请改为空格"),
+    # 990 levels, flow and block: the 17th level (the file's top counts as the 1st) is L116.
+    "deep-nesting-flow.yml": Expect("L116", 36, 23, "[[[", says="16"),
+    "deep-nesting-block.yml": Expect("L116", 37, 31, "- - -", says="16"),
+    # Numbers only in plain digits (S111), and no date after today (D303).
+    "money-underscores.yml": Expect("S111", 43, 26, "8_650_000", says="应写作 8650000"),
+    "money-float.yml": Expect("S111", 43, 26, "8650000.0", says="应写作 8650000"),
+    "area-leading-zero.yml": Expect("S111", 44, 16, "01260", says="应写作 1260"),
+    "future-patent-date.yml": Expect("D303", 49, 17, "9999-12-31", says="2026-11-26"),
 }
 
 # A message is Chinese: no run of English words leaked from libyaml or Pydantic,
@@ -147,8 +162,8 @@ def test_hostile_file_through_load_bytes(name):
     raw = (HOSTILE / name).read_bytes()
     result = load_bytes(raw, "f.yml")
     expect = CORPUS[name]
-    if expect is None or expect.rule.startswith(("S", "P")):
-        # Valid YAML: the loader accepts it; only the schema or the rules may object.
+    if expect is None or expect.rule.startswith(("S", "P", "D")):
+        # Valid YAML: the loader accepts it; only the schema or a rule may object.
         assert result.findings == []
         assert isinstance(result.data, PosDict)
         return
@@ -271,17 +286,17 @@ def test_huge_file_is_refused_fast():
     assert triples(result.findings) == [("L102", 1, 1)]
 
 
-def test_deep_nesting_is_a_syntax_error_not_a_crash(mini):
+def test_deep_nesting_is_a_finding_not_a_crash(mini):
     depth = 5000
     raw = EXEMPLAR_APPLICATION.read_bytes().replace(
         b"services: [commissioned-rd, inspection-testing, training]",
         b"services: " + b"[" * depth + b"]" * depth,
     )
     result = load_bytes(raw, "f.yml")
-    assert [(f.rule, f.line) for f in result.findings] == [("L103", 35)]
+    assert [(f.rule, f.line) for f in result.findings] == [("L116", 35)]
     assert_chinese(result.findings[0].message)
     mini.application.write_bytes(raw)
-    assert [(f.rule, f.line) for f in mini.check() if f.path == APPLICATION] == [("L103", 35)]
+    assert [(f.rule, f.line) for f in mini.check() if f.path == APPLICATION] == [("L116", 35)]
 
 
 def test_tab_message_names_the_tab_character():

@@ -22,7 +22,8 @@ from intake_bodies import body, exemplar_values
 from ticreg.cli import build_parser
 
 FUTURE = "2031-06-30"  # a Monday, years after the shipped calendar ends
-PAST = "2020-01-15"
+# Before the tests' TODAY, after every date the template and the exemplar record (D303).
+PAST = "2025-06-30"
 
 
 def _history(path: Path) -> list[dict]:

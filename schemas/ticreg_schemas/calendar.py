@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .common import F, CalendarDate, RegistryModel, ShortText, WebAddress
+from .common import F, CalendarDate, RegistryModel, ShortText, WebAddress, WholeNumber
 
 
 class Notice(RegistryModel):
@@ -35,7 +35,7 @@ class MakeupWorkingDay(RegistryModel):
 
 
 class CalendarYear(RegistryModel):
-    year: Annotated[int, Field(ge=2000, le=2100)] = F("年份", "本文件适用的年份，与文件名一致。")
+    year: Annotated[int, Field(ge=2000, le=2100), WholeNumber] = F("年份", "本文件适用的年份，与文件名一致。")
     notice: Notice = F("依据", "国务院办公厅的节假日安排通知。")
     holidays: list[Holiday] = F("放假安排", "全部法定节假日放假时段（含其中的周末）。", min_length=1)
     makeup_working_days: list[MakeupWorkingDay] = F(

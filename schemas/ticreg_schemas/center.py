@@ -27,7 +27,10 @@ class CenterEvent(RegistryModel):
         "评估结论", "；".join(f"{k} {v}" for k, v in EVALUATION_OUTCOMES.items()) + "（第十四条）。", default=None
     )
     excellent: YamlBool | None = F("运行良好、成绩突出", "评估为优秀的标记 true（第十四条）。", default=None)
-    rectification_deadline: CalendarDate | None = F("整改期限", "评估结论为整改时的整改截止日期。", default=None)
+    # In the future by nature: D303 (no date after today) skips it.
+    rectification_deadline: CalendarDate | None = F(
+        "整改期限", "评估结论为整改时的整改截止日期。", default=None, json_schema_extra={"x-future-allowed": True}
+    )
     evaluator: ShortText | None = F("评估机构", "受托第三方评估机构。", default=None)
     former_name: ShortText | None = F("原名称", "更名前的名称。", default=None)
     new_name: ShortText | None = F("新名称", "更名后的名称。", default=None)

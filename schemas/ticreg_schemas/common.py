@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from typing import Annotated, Any
 
@@ -91,8 +92,54 @@ GitHubLogin = Annotated[
     Field(json_schema_extra={"pattern": GITHUB_LOGIN_PATTERN, "maxLength": 39}),
 ]
 
-Yuan = Annotated[int, Field(ge=0, le=10**13)]
-SquareMetres = Annotated[float, Field(ge=0, le=10**8, allow_inf_nan=False)]
+
+# A number in a record is written the one way a reader cannot misread: plain
+# decimal digits. Pydantic alone would take YAML 1.1's "5_600_000",
+# "5600000.0", "+5600000" and "05600000" as whole yuan.
+_WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]*")
+_DECIMAL_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+def _plain_number(pattern: re.Pattern, whole: bool):
+    def check(value: object) -> object:
+        if isinstance(value, bool):
+            example = None
+        elif isinstance(value, int) or (isinstance(value, float) and not whole):
+            return value
+        elif isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        else:
+            example = _digits_only(value, whole)
+            if example is None:
+                return value  # not a number at all ("300万"): the type's own error says so
+        raise PydanticCustomError("plain_number", "应只用数字书写", {"whole": whole, "example": example})
+
+    return check
+
+
+def _digits_only(value: object, whole: bool) -> str | None:
+    """How ``value`` is written plainly, when it is a number at all ("5_600_000" -> "5600000")."""
+    if not isinstance(value, str) or isinstance(value, bool):
+        return None
+    try:
+        number = decimal.Decimal(value.strip().replace("_", ""))
+    except decimal.InvalidOperation:
+        try:
+            number = decimal.Decimal(int(value.strip().replace("_", ""), 0))
+        except ValueError:
+            return None
+    if not number.is_finite() or number < 0 or number.adjusted() > 30:
+        return None
+    if number == number.to_integral_value():
+        return str(int(number))
+    return None if whole else format(number.normalize(), "f")
+
+
+WholeNumber = BeforeValidator(_plain_number(_WHOLE_NUMBER, whole=True))
+DecimalNumber = BeforeValidator(_plain_number(_DECIMAL_NUMBER, whole=False))
+
+Yuan = Annotated[int, Field(ge=0, le=10**13), WholeNumber]
+SquareMetres = Annotated[float, Field(ge=0, le=10**8, allow_inf_nan=False), DecimalNumber]
 
 
 def _policy_member(list_name: str):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from .common import F, PolicyValue, RegistryModel, ShortText, Text, WebAddress, YamlBool
+from .common import DecimalNumber, F, PolicyValue, RegistryModel, ShortText, Text, WebAddress, YamlBool
 
 CreditCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 
@@ -39,7 +39,7 @@ class TeamMember(RegistryModel):
     title_level: PolicyValue("title_levels") = F("职称等级", "见 policy.yml 的 title_levels。")
     degree: PolicyValue("degrees") = F("学位", "见 policy.yml 的 degrees。")
     full_time: YamlBool = F("专职", "是否为专职研究人员：true 或 false。")
-    months_in_jincheng_per_year: Annotated[float, Field(ge=0, le=12, allow_inf_nan=False)] = F(
+    months_in_jincheng_per_year: Annotated[float, Field(ge=0, le=12, allow_inf_nan=False), DecimalNumber] = F(
         "每年在晋工作月数", "每年在晋城工作的月数，0 至 12（第八条第（二）项要求半数以上人员超过六个月）。"
     )
 

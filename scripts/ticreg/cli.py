@@ -13,6 +13,7 @@ import sys
 from . import commands as command_modules
 from . import interrupts
 from .errors import EXIT_INTERNAL, TicregError, UsageError
+from .unprintable import visible
 
 
 # argparse looks its messages up through its module-level gettext alias at
@@ -67,13 +68,14 @@ def _main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
         return runners[args.command](args)
     except TicregError as exc:
-        sys.stderr.write(f"ticreg：{exc}\n")
+        # A message may echo a value or a file name: shown, never acted on.
+        sys.stderr.write(f"ticreg：{visible(str(exc), keep=chr(10))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         return _interrupted()
     except Exception as exc:  # the last line of defence: never a traceback
         sys.stderr.write(
-            f"ticreg：内部错误（{type(exc).__name__}: {exc}）。这是本工具的缺陷，请连同所用文件报告给维护者。\n"
+            f"ticreg：内部错误（{type(exc).__name__}: {visible(str(exc))}）。这是本工具的缺陷，请连同所用文件报告给维护者。\n"
         )
         return EXIT_INTERNAL
 

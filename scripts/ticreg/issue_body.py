@@ -7,7 +7,8 @@ per option. The body is written by whoever opened the issue (and can be
 edited through the API into anything), so this module trusts nothing:
 
 * a body over :data:`MAX_BODY_BYTES`, control characters (other than line
-  breaks and tabs), bidirectional-override characters and unpaired
+  breaks; a tab too, as the registry's loader refuses it in a value, L115),
+  bidirectional-override characters, non-characters and unpaired
   surrogates are refused before any parsing;
 * resident identity numbers and mobile numbers anywhere are refused and
   shown only masked: the issue is public;
@@ -29,6 +30,7 @@ from typing import Sequence
 
 from .personal_numbers import find_personal_numbers, redact_personal_numbers
 from .issue_forms import CHECKBOXES, DROPDOWN, INPUT, Choice, Form, FormField
+from .unprintable import REFUSED
 
 # GitHub caps an issue body at 65,536 characters; a filled form is a few
 # kilobytes. The cap bounds the work one issue can cause.
@@ -75,9 +77,9 @@ class Refused(Exception):
 
 def _bad_character(text: str) -> bool:
     for ch in text:
-        if ch in "\n\t":
+        if ch == "\n":
             continue
-        if ch in _BIDI or ch in _FORBIDDEN_EXTRA:
+        if ch in _BIDI or ch in _FORBIDDEN_EXTRA or REFUSED.match(ch):
             return True
         if unicodedata.category(ch) in ("Cc", "Cs"):
             return True

@@ -12,13 +12,18 @@ It reads YAML *events* from libyaml (never PyYAML's constructors), so:
   models coerce by declared type, so only a field that *is* a number or a
   date is read as one;
 * every mapping and sequence remembers where it and its entries start, so a
-  finding from any layer points at ``path:line:col``.
+  finding from any layer points at ``path:line:col``;
+* no control, bidi-control or non-character reaches the data (L115, see
+  ``unprintable``), written raw, escaped in double quotes or in a comment;
+* nesting is capped (L116), so every walker over loaded data, recursive or
+  not, stays a few levels deep.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,14 +43,21 @@ from yaml.events import (
 from .file_entries import FILE, LINK, entry_finding, entry_kind, open_regular
 from .findings import Finding
 from .rules.registry import RULES
+from .unprintable import describe, find_refused, remedy
 
 # A technical guard, not a rule of the measures: a real application is a few
 # kilobytes, and a size cap bounds the work any one file can cause.
 MAX_FILE_BYTES = 512 * 1024
+# Also a parser safety limit, not a threshold of the measures (so it is not
+# in policy.yml, which this loader reads like any other file): records are at
+# most four levels deep, and the cap keeps recursive walkers over loaded data
+# (plain, first_difference, Pydantic) far from Python's recursion limit.
+MAX_NESTING = 16
 
 # YAML 1.2 core-schema spellings of null for *plain* scalars; a quoted
 # "null" stays text.
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_QUOTES = frozenset({"'", '"'})
 
 Position = tuple[int, int]
 
@@ -60,15 +72,17 @@ _SHOW_BREAKS = str.maketrans(_STAND_INS, _YAML11_BREAKS)
 
 
 class PosDict(dict):
-    """A mapping that remembers where it, its keys and its values start."""
+    """A mapping that remembers where it, its keys and its values start,
+    and which values were written in quotes (text, never a number)."""
 
-    __slots__ = ("pos", "key_pos", "val_pos")
+    __slots__ = ("pos", "key_pos", "val_pos", "quoted")
 
     def __init__(self, pos: Position):
         super().__init__()
         self.pos = pos
         self.key_pos: dict[str, Position] = {}
         self.val_pos: dict[str, Position] = {}
+        self.quoted: set[str] | None = None  # made on the first quoted value
 
 
 class PosList(list):
@@ -193,6 +207,8 @@ def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
                      actual="文件含有 NUL 控制字符")
         )
         return result
+    if _refuse_raw_characters(text, result):
+        return result
     _parse(text, result)
     if result.data is None and not result.findings:
         result.findings.append(_finding(display_path, (1, 1), "L107"))
@@ -212,6 +228,55 @@ def _kind_name(value: object) -> str:
     return "单个值"
 
 
+def _refuse_raw_characters(text: str, result: LoadedFile) -> bool:
+    """One L115 per line holding a refused character written as itself; True if any.
+
+    Anywhere in the file, comments included: a bidi override in a comment
+    reorders what a reviewer sees in the diff. A tab written as itself is
+    YAML's business (indentation) or a value's (``_refused_in_scalar``).
+    """
+    found = find_refused(text, in_source=True)
+    if found is None:
+        return False
+    last_line = 0
+    while found is not None:
+        offset, char = found
+        pos = _line_col_of_offset(text, offset)
+        if pos[0] != last_line:
+            result.findings.append(_finding(result.path, pos, "L115", actual=describe(char), expected=remedy(char)))
+            last_line = pos[0]
+        found = find_refused(text, offset + 1, in_source=True)
+    return True
+
+
+# Double-quoted escapes (YAML 1.1 as libyaml reads them) and what each stands for.
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_ESCAPED_CHARS = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "v": "\x0b",
+                  "f": "\x0c", "r": "\r", "e": "\x1b", "N": "\x85"}
+
+
+def _refused_in_scalar(event, text: str) -> tuple[str, Position] | None:
+    """The first refused character in a scalar's value, and where the file shows it."""
+    value = event.value
+    if event.style != '"' and "\t" not in value:
+        return None  # only a double-quoted scalar can hold a character its source does not
+    found = find_refused(value)
+    if found is None:
+        return None
+    char = found[1]
+    start, end = event.start_mark.index, event.end_mark.index
+    offset = text.find(char, start, end)
+    if offset < 0:  # written as an escape: point at the backslash
+        for escape in _ESCAPE.finditer(text, start, end):
+            code = escape.group(1)
+            meant = chr(int(code[1:], 16)) if len(code) > 1 else _ESCAPED_CHARS.get(code)
+            if meant == char:
+                offset = escape.start()
+                break
+    pos = _line_col_of_offset(text, offset) if offset >= 0 else _mark(event.start_mark)
+    return char, pos
+
+
 def _parse(text: str, result: LoadedFile) -> None:
     path = result.path
     findings = result.findings
@@ -229,6 +294,11 @@ def _parse(text: str, result: LoadedFile) -> None:
             kind = type(event)
             if kind is ScalarEvent:
                 pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+                if event.style == '"' or "\t" in event.value:
+                    refused = _refused_in_scalar(event, text)
+                    if refused is not None:
+                        findings.append(_finding(path, refused[1], "L115", actual=describe(refused[0]),
+                                                 expected=remedy(refused[0])))
                 if event.anchor is not None:
                     findings.append(_finding(path, pos, "L105", actual="&" + event.anchor))
                 if event.tag is not None and event.tag != "!":
@@ -245,6 +315,10 @@ def _parse(text: str, result: LoadedFile) -> None:
                     findings.append(_finding(path, pos, "L105", actual="&" + event.anchor))
                 if event.tag is not None and event.tag != "!":
                     findings.append(_finding(path, pos, "L106", actual=event.tag))
+                if len(stack) >= MAX_NESTING:
+                    findings.append(_finding(path, pos, "L116", actual=len(stack) + 1, expected=MAX_NESTING))
+                    root = None
+                    return
                 node = PosDict(pos) if kind is MappingStartEvent else PosList(pos)
                 if stack:
                     _attach(stack, node, pos, path, findings)
@@ -289,6 +363,10 @@ def _parse(text: str, result: LoadedFile) -> None:
                 if key is not None:
                     container[key] = node
                     container.val_pos[key] = pos
+                    if kind is ScalarEvent and event.style in _QUOTES:
+                        if container.quoted is None:
+                            container.quoted = set()
+                        container.quoted.add(key)
                 frame[2] = True
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is found at the end of the file; the
@@ -297,8 +375,13 @@ def _parse(text: str, result: LoadedFile) -> None:
         opened = "end of stream" in problem or "did not find expected ',' or" in problem
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         pos = _mark(mark) if mark is not None else (1, 1)
-        reason = _explain_syntax(exc.problem or "", exc.context or "", text, pos)
-        findings.append(_finding(path, pos, "L103", actual=reason))
+        if "maximum nesting depth" in problem:
+            # libyaml's scanner looks ahead for keys, so a thousand "[" in a
+            # row trip its own cap (1,000) before the events above see level 17.
+            findings.append(_finding(path, pos, "L116", actual="1000 以上", expected=MAX_NESTING))
+        else:
+            reason = _explain_syntax(exc.problem or "", exc.context or "", text, pos)
+            findings.append(_finding(path, pos, "L103", actual=reason))
         root = None
     except yaml.YAMLError as exc:
         # Reader errors carry a byte offset into the UTF-8 libyaml was given.
@@ -362,7 +445,6 @@ _SYNTAX_HINTS = {
     "expected <block end>": "缩进不一致",
     "found unexpected end of stream": "文件意外结束：引号未闭合",
     "found unknown escape character": "双引号中有无效的转义字符（反斜杠）",
-    "exceeded maximum nesting depth": "嵌套层数过深",
     "control characters are not allowed": "文件含有不允许的控制字符",
     "found unexpected ':'": "出现了多余的冒号“:”（含冒号的值请加引号）",
     "did not find expected comment or line break": "值后面多了内容（含空格和冒号的值请加引号）",

@@ -12,8 +12,10 @@ Markdown (headings, tables, emphasis, code) keeps working:
 - no links or images: ``[`` and ``]`` are backslash-escaped (after every
   backslash was), ``://`` and ``www.`` are broken up so that no address is
   autolinked;
-- no control characters or bidirectional overrides (text that displays in
-  a different order than it reads).
+- no control characters, bidirectional overrides (text that displays in
+  a different order than it reads) or non-characters: each is shown as an
+  escape such as ``\\u202e`` (``unprintable.visible``), line feeds and tabs
+  stay.
 
 The result shows the same characters a reader would expect, apart from the
 invisible joiners.
@@ -23,11 +25,12 @@ from __future__ import annotations
 
 import re
 
+from .unprintable import visible
+
 JOINER = "\u200d"  # zero-width joiner: invisible, and breaks mention and link syntax
 
 # The entities html.escape and ticreg's report cells produce; any other `&` is escaped.
 _SAFE_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#x27|#39|#124|#96);")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _MENTION = re.compile(r"(@)(?=[A-Za-z0-9_])")
 _ISSUE_REFERENCE = re.compile(r"(?<!&)(#)(?=\d)")  # not the `&#124;` of a safe entity
 _GH_REFERENCE = re.compile(r"\b(GH-)(?=\d)", re.IGNORECASE)
@@ -49,7 +52,7 @@ def _escape_ampersands(text: str) -> str:
 def neutralise(text: str) -> str:
     """``text`` as inert Markdown (see the module's docstring)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = visible(text, keep="\n\t")
     text = text.replace("\\", "\\\\")
     text = _escape_ampersands(text)
     text = text.replace("<", "&lt;")

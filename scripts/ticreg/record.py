@@ -47,12 +47,13 @@ from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .file_entries import FILE, entry_finding, entry_kind_under
 from .findings import Finding
+from .unprintable import REFUSED, describe, remedy
 from .loader import load_bytes, plain
 from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_model, load_policy
 from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, display_path, shown_under
-from .rules.registry import checks_for
+from .rules.registry import RULES, checks_for
 from .safe_files import LockedFile, create_exclusive, locked
 from .schema_check import field_label, validate_model
 
@@ -491,6 +492,11 @@ def _record_locked(
         event = build_event(event_name, {**fields, "former_name": current_name})
     raw_event = {k: _as_text(v) for k, v in event.items()}
     index = len(history_raw)
+    # The loader would refuse the written file (L115): say so, naming the field.
+    invisible = [(k, m.group(0)) for k, v in raw_event.items() if isinstance(v, str) and (m := REFUSED.search(v))]
+    if invisible:
+        raise _refuse(shown, [RULES["L115"].finding(shown, (1, 1), actual=describe(c), expected=remedy(c))
+                              for _, c in invisible], [f"字段 {k} 的值中有此字符" for k, _ in invisible])
 
     # 1. The event's shape, by the same models and messages as validation.
     schema_context = {"policy": policy}

@@ -1,4 +1,10 @@
-"""Render findings as text, JSON, or GitHub workflow commands plus a Markdown summary."""
+"""Render findings as text, JSON, or GitHub workflow commands plus a Markdown summary.
+
+A path or message may echo what a file holds (a file name in a pull request,
+a value in a message): every format shows an unprintable character as an
+escape (``unprintable.visible``), so none can act on the terminal, log or
+page that shows it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import html
 import json
 
 from .findings import Finding
+from .unprintable import json_safe, visible
 
 
 def summary(findings: list[Finding], files: int) -> dict:
@@ -14,7 +21,7 @@ def summary(findings: list[Finding], files: int) -> dict:
 
 
 def as_text(findings: list[Finding]) -> str:
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}\n" for f in findings)
+    return "".join(f"{visible(f.path)}:{f.line}:{f.column}: {f.rule} {visible(f.message)}\n" for f in findings)
 
 
 def count_line(counts: dict) -> str:
@@ -23,11 +30,12 @@ def count_line(counts: dict) -> str:
 
 def as_json(findings: list[Finding], files: int) -> str:
     document = {"findings": [f.as_dict() for f in findings], "summary": summary(findings, files)}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks get the toolkit's own escapes (GitHub shows them as breaks).
+    return visible(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
@@ -52,7 +60,7 @@ def as_github(findings: list[Finding]) -> str:
 
 def _cell(text: object) -> str:
     # Registry text is data: escape HTML and the table's own delimiters.
-    return html.escape(str(text)).replace("|", "&#124;").replace("\n", " ").replace("`", "&#96;")
+    return html.escape(visible(str(text))).replace("|", "&#124;").replace("\n", " ").replace("`", "&#96;")
 
 
 def as_markdown(findings: list[Finding], files: int) -> str:

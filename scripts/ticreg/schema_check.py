@@ -2,7 +2,7 @@
 
 Each Pydantic error becomes a Chinese message at the position of the node it
 concerns (a missing field: the mapping that lacks it; an unknown field: the
-key itself), under one of the schema rules S101–S107.
+key itself), under one of the schema rules S101–S107 and S111.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
-from ticreg_schemas.common import FIELD_NAME_PATTERN, IDENTIFIER_PATTERN
+from ticreg_schemas.common import FIELD_NAME_PATTERN, IDENTIFIER_PATTERN, DecimalNumber, WholeNumber
 
 from .findings import Finding
 from .loader import locate
@@ -123,9 +123,64 @@ def field_label(model: type[BaseModel], loc: tuple) -> str:
 
 def validate_model(model: type[BaseModel], raw: object, path: str, context: dict) -> tuple[BaseModel | None, list[Finding]]:
     try:
-        return model.model_validate(raw, context=context), []
+        value = model.model_validate(raw, context=context)
     except ValidationError as exc:
         return None, errors_to_findings(model, exc, raw, path)
+    return value, quoted_numbers(value, raw, path)
+
+
+def _number_kind(annotation: object, metadata: tuple = ()) -> bool | None:
+    """True: a whole number (money, a year); False: a decimal (an area); None: not a number."""
+    for meta in metadata:
+        if meta is WholeNumber or meta is DecimalNumber:
+            return meta is WholeNumber
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _number_kind(args[0], args[1:])
+    for arg in args:
+        kind = _number_kind(arg)
+        if kind is not None:
+            return kind
+    return None
+
+
+@lru_cache(maxsize=256)
+def _number_fields(model: type[BaseModel]) -> tuple[tuple[str, bool | None, type[BaseModel] | None], ...]:
+    """(name, number kind, nested model) for each field that is or holds a number field."""
+    fields = []
+    for name, info in model.model_fields.items():
+        kind = _number_kind(info.annotation, tuple(info.metadata))
+        nested = _unwrap_model(info.annotation)
+        if kind is not None or (nested is not None and nested is not model and _number_fields(nested)):
+            fields.append((name, kind, nested if kind is None else None))
+    return tuple(fields)
+
+
+def quoted_numbers(value: BaseModel, raw: object, path: str) -> list[Finding]:
+    """S111 for a number field written in quotes ("5600000" is text): the
+    loader marks quoted values (PosDict.quoted); validation alone cannot tell."""
+    findings = []
+    stack = [(value, raw, ())]
+    while stack:
+        model, node, where = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        quoted = getattr(node, "quoted", None)
+        for name, kind, nested in _number_fields(type(model)):
+            child = getattr(model, name, None)
+            if kind is not None and quoted and name in quoted and child is not None:
+                form = "整数，只用数字，不加引号" if kind else "数字，只用数字和小数点，不加引号"
+                findings.append(RULES["S111"].finding(
+                    path, locate(raw, (*where, name)), field=field_label(type(value), (*where, name)),
+                    actual=f'"{show_input(node[name])}"', expected=f"应写作 {node[name]}（{form}）",
+                ))
+            elif nested is not None and isinstance(child, BaseModel):
+                stack.append((child, node.get(name), (*where, name)))
+            elif nested is not None and isinstance(child, list) and isinstance(node.get(name), list):
+                stack.extend((item, raw_item, (*where, name, i))
+                             for i, (item, raw_item) in enumerate(zip(child, node[name])))
+    return findings
 
 
 def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object, path: str) -> list[Finding]:
@@ -147,6 +202,14 @@ def errors_to_findings(model: type[BaseModel], exc: ValidationError, raw: object
         elif kind == "github_login":
             pos = locate(raw, loc)
             findings.append(RULES["S107"].finding(path, pos, field=label, actual=show_input(err.get("input"))))
+        elif kind == "plain_number":
+            ctx = err.get("ctx") or {}
+            example = ctx.get("example")
+            form = "整数，只用数字" if ctx.get("whole") else "数字，只用数字和小数点"
+            advice = f"应写作 {example}（{form}）" if example else f"应写成{form}，例如 3000000"
+            findings.append(
+                RULES["S111"].finding(path, locate(raw, loc), field=label, actual=show_input(err.get("input")), expected=advice)
+            )
         elif kind == "policy_value":
             ctx = err.get("ctx") or {}
             rule_id = "S106" if ctx.get("list_name") == "clusters" else "S105"

@@ -13,6 +13,7 @@ from ticreg_schemas.events import (
 )
 
 from ..errors import EXIT_OK
+from ..unprintable import visible
 from ..today import parse_date_argument
 from ._common import add_registry_option, add_today_option, registry_root, today_from
 
@@ -97,5 +98,5 @@ def run(args) -> int:
     for finding in result.warnings:
         lines.append(f"提示：{finding.path}:{finding.line}:{finding.column}: {finding.rule} {finding.message}")
     lines.append("提交前可运行 ticreg validate 检查整个登记册。")
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(visible("\n".join(lines), keep="\n") + "\n")
     return EXIT_OK

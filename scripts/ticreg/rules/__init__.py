@@ -11,6 +11,7 @@
     tree_entries.py   what a pull request may put in the registry folder: G915-G916
     frozen.py         submitted records change only through events; whose application: G918-G924, H703
     site_config.py    the website's configuration and sources (ticreg build): W101-W103
+    dates.py          no recorded date after today: D303
 """
 
 import importlib
@@ -27,6 +28,7 @@ _MODULES = (
     "tree_entries",
     "frozen",
     "site_config",
+    "dates",
 )
 
 

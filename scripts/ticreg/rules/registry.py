@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from ..findings import Finding
 from ..personal_numbers import redact_personal_numbers
+from ..unprintable import visible
 
 SEVERITIES = ("error", "warning")
 
@@ -75,9 +76,11 @@ class Rule:
 
 
 def _show(value: object) -> str:
+    # A value echoed from a file shows its unprintable characters as escapes;
+    # line breaks are left to each output format (report.py) to show.
     if isinstance(value, (list, tuple, set, frozenset)):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return "、".join(visible(str(v), keep="\r\n") for v in value)
+    return visible(str(value), keep="\r\n")
 
 
 def dotted(where: tuple) -> str:
@@ -180,6 +183,20 @@ define("L113", severity="error", article=_DATA, scope="file", title="应为文�
            "ticreg check-changes 以 G903、G915 拒绝）。其他位置的空文件夹不报告：git 不记录空文件夹，"
            "它们不会进入登记册，其中也没有可读取或公开的内容。")
 
+define("L115", severity="error", article=_DATA, scope="file", title="含有控制字符或方向控制字符",
+       template="含有不允许的不可见字符 {actual}，{expected}",
+       doc="登记册文件中不允许出现控制字符（换行除外；制表符也不允许）、Unicode 方向控制字符"
+           "（U+202A–U+202E、U+2066–U+2069、U+200E、U+200F、U+061C）和非字符（U+FDD0–U+FDEF、"
+           "各平面的 U+xFFFE 与 U+xFFFF），无论直接写入、在双引号中以转义（如 \\e、\\u202E）写出，"
+           "还是写在注释里。这些字符不显示，却能改变文本在终端、差异对比和网页上的样子："
+           "ESC 可改写终端标题，回车换行可伪造持续集成的注释行，方向控制字符让文字显示的顺序"
+           "与实际不同。位置指向该字符（转义写出的指向转义序列）。")
+define("L116", severity="error", article=_DATA, scope="file", title="嵌套层数过多",
+       template="列表或映射嵌套到第 {actual} 层（文件顶层算第 1 层），超过上限 {expected} 层；请检查多余的“[”“{{”“- ”或缩进",
+       doc="登记册文件最多只有几层嵌套（如 history 中的一条记录里的列表）。嵌套层数有上限，"
+           "这是解析器的安全限制（与 MAX_FILE_BYTES 的文件大小上限一样写在加载器中，不是办法的阈值），"
+           "防止成百上千层的“[”拖垮校验与网站构建。位置指向超过上限的那一层开始处。")
+
 # --- schema ---------------------------------------------------------------
 define("S101", severity="error", article=_DATA, scope="schema", title="缺少必填字段",
        template="缺少必填字段 {field}",
@@ -198,6 +215,12 @@ define("S105", severity="error", article="policy.yml 清单", scope="schema", ti
        template="{field} 的值“{actual}”不在清单中，应为：{expected}",
        doc="职称、学位、单位类型、服务类型、县（市、区）等取值必须来自 registry/policy.yml 中的清单，"
            "写清单中的代号（如 full-senior），中文名见清单。")
+define("S111", severity="error", article=_DATA, scope="schema", title="数字写法不规范",
+       template="{field} 的值“{actual}”写法不规范：{expected}",
+       doc="金额（整数元）、面积等数字只用阿拉伯数字书写：不带正负号、千分位（逗号或下划线）、前导零，"
+           "金额不带小数点，也不用科学记数法（5.6e6）、十六进制（0x55）、八进制（0o17）或 true/false。"
+           "YAML 1.1 会把 5_600_000 读作 5600000、把 5600000.0 读作整数，写法不唯一的数字在审核时容易看错，"
+           "因此一律拒绝，并给出应写的形式，例如 5600000。")
 define("S106", severity="error", article="第七条", scope="schema", title="产业集群不在第七条清单中",
        template="{field} 的值“{actual}”不是第七条列举的重点产业集群，应为：{expected}",
        doc="领域类中心须聚焦第七条列举的重点产业集群之一，清单见 registry/policy.yml 的 clusters。")

@@ -22,7 +22,7 @@ from ticreg_schemas.common import F, RegistryModel, ShortText, WebAddress
 
 from ..errors import TicregError
 from ..findings import Finding
-from ..loader import PosDict, PosList
+from ..loader import MAX_NESTING, PosDict, PosList
 from ..rules.registry import RULES
 from ..schema_check import validate_model
 
@@ -65,24 +65,54 @@ class SiteConfigError(TicregError):
         super().__init__(f"网站配置有 {len(findings)} 个错误，网站未构建")
 
 
-def _positions(node: yaml.Node):
-    """The composed node as PosDict/PosList/str, every scalar kept as written."""
-    pos = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _shell(node: yaml.Node):
     if isinstance(node, yaml.MappingNode):
-        out = PosDict(pos)
-        for key, value in node.value:
-            name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
-            out[name] = _positions(value)
-            out.key_pos[name] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            out.val_pos[name] = (value.start_mark.line + 1, value.start_mark.column + 1)
-        return out
+        return PosDict(_pos(node))
     if isinstance(node, yaml.SequenceNode):
-        out = PosList(pos)
-        for item in node.value:
-            out.append(_positions(item))
-            out.item_pos.append((item.start_mark.line + 1, item.start_mark.column + 1))
-        return out
+        return PosList(_pos(node))
     return node.value
+
+
+def _positions(root: yaml.Node, shown: str):
+    """The composed node as PosDict/PosList/str, every scalar kept as written.
+
+    Iterative, and no deeper than the registry loader allows (L116's limit):
+    a hostile mkdocs.yml with a thousand nested brackets is a finding, not a
+    RecursionError.
+    """
+    top = _shell(root)
+    stack = [(root, top, 1)]
+    while stack:
+        node, out, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise SiteConfigError(
+                [RULES["W101"].finding(shown, _pos(node), actual=f"嵌套超过 {MAX_NESTING} 层")]
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+                out[name] = child = _shell(value)
+                out.key_pos[name] = _pos(key)
+                out.val_pos[name] = _pos(value)
+                if not isinstance(value, yaml.ScalarNode):
+                    stack.append((value, child, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                out.append(child := _shell(item))
+                out.item_pos.append(_pos(item))
+                if not isinstance(item, yaml.ScalarNode):
+                    stack.append((item, child, depth + 1))
+    return top
+
+
+def _problem(problem: str | None) -> str:
+    if problem and "nesting depth" in problem:  # libyaml's own cap, at 1,000 levels
+        return f"嵌套超过 {MAX_NESTING} 层"
+    return problem or "YAML 语法错误"
 
 
 def load_site(config: Path, shown: str = CONFIG_FILE) -> Site:
@@ -92,12 +122,13 @@ def load_site(config: Path, shown: str = CONFIG_FILE) -> Site:
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteConfigError([RULES["W101"].finding(shown, (1, 1), actual=type(exc).__name__)]) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        # libyaml's composer: PyYAML's pure-Python one recurses per level.
+        root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SiteConfigError([RULES["W101"].finding(shown, pos, actual=exc.problem or "YAML 语法错误")]) from None
-    data = _positions(root) if root is not None else PosDict((1, 1))
+        raise SiteConfigError([RULES["W101"].finding(shown, pos, actual=_problem(exc.problem))]) from None
+    data = _positions(root, shown) if root is not None else PosDict((1, 1))
     if not isinstance(data, PosDict):
         raise SiteConfigError([RULES["W101"].finding(shown, (1, 1), actual="顶层不是映射")])
     extra = data.get("extra")
