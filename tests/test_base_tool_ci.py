@@ -128,7 +128,7 @@ def origin(tmp_path: Path) -> Origin:
 
 def add_application(o: Origin) -> None:
     created = run_cli("new-application", "--today", TODAY.isoformat(), "--department", "zezhou",
-                      "--id", "2026-zezhou-077", cwd=o.repo)
+                      "--id", "2026-zezhou-077", "--login", APPLICANT, cwd=o.repo)
     assert created.code == 0, created.stderr
 
 
