@@ -311,7 +311,10 @@ def test_path_still_resolves_references_against_the_whole_registry(mini):
     mini.center.unlink()
     result = mini.validate(APPLICATION)
     assert result.code == 1
-    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("X502", 71, 85)]
+    lines = mini.application.read_text(encoding="utf-8").splitlines()
+    (line,) = [n for n, text in enumerate(lines, 1) if "center_id: coalbed-methane-development" in text]
+    column = lines[line - 1].index("coalbed-methane-development") + 1
+    assert [(f["rule"], f["line"], f["column"]) for f in result.findings] == [("X502", line, column)]
     assert "coalbed-methane-development" in result.findings[0]["message"]
 
 
