@@ -98,7 +98,9 @@ APPLICATION_TRANSITIONS: tuple[Transition, ...] = (
     _t("rejected", {"site-inspected"}, "rejected", {"bureau"}, kinds={CERTIFICATION}, stage="expert-review"),
     _t("rejected", {"expert-reviewed"}, "rejected", {"bureau"}, kinds={CERTIFICATION}, stage="meeting"),
     _t("rejected", {"objection-upheld"}, "rejected", {"bureau"}, kinds=CERTIFYING, stage="publicity"),
-    _t("withdrawn", _OPEN - {"objection-upheld"}, "withdrawn", {"applicant"}),
+    # The applicant withdraws; its organizing department may record a withdrawal
+    # the applicant handed in on paper (sealed), for units that do not use Git.
+    _t("withdrawn", _OPEN - {"objection-upheld"}, "withdrawn", {"applicant", "department"}),
     # A correction of the profile while it is still before the department (the fields it lists).
     _t("amended", {"submitted"}, "=", {"applicant", "department"}),
 )
