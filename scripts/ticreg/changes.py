@@ -42,7 +42,7 @@ from ticreg_schemas import APPLICATION_MODELS, CalendarYear, Policy, Staff
 from ticreg_schemas.application import ApplicationEvent
 from ticreg_schemas.center import CenterEvent
 
-from .errors import TicregError, UsageError
+from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .findings import Finding, sort_findings
 from .git_trees import REGULAR_MODES, Blob, Repository, describe_mode, relative_to_top
 from .loader import MAX_FILE_BYTES, LoadedFile, load_bytes, locate
@@ -66,7 +66,7 @@ _EVENT_MODELS: dict[str, type[BaseModel]] = {"application": ApplicationEvent, "c
 class StaffUnavailable(TicregError):
     """--actor was given but the base has no staff.yml that can be read."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
 
 @dataclass(frozen=True)
