@@ -241,11 +241,11 @@ NOTICE_FIELDS: tuple[Field, ...] = (
 # --- output ---------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
+def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
+        return [_json_value(v) for v in value]
     return value
 
 
@@ -258,7 +258,7 @@ def record(fields: tuple[Field, ...], obj: Any) -> dict:
             value = [record(field.children, item) for item in value]
         elif field.kind == "object" and value is not None:
             value = record(field.children, value)
-        out[field.key] = _plain(value)
+        out[field.key] = _json_value(value)
     return out
 
 
