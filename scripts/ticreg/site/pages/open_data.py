@@ -25,11 +25,11 @@ from pydantic import BaseModel
 from ticreg_schemas import APPLICATION_MODELS, FILE_MODELS
 
 from ..render import render
+from ...repo_layout import JSON_SCHEMA_DIR
 from .guide import source_dir
 
 PAGE_URL = "data/"
 FIELDS_URL = "data/fields/"
-SCHEMAS_DIR = "schemas/json"
 
 # Chinese names of the value types the field tables use.
 TYPES = {
@@ -338,7 +338,7 @@ def files(data):
     notices = [n.as_dict() for n in data.notices]
     _check_documented("centers.json", centers, CENTER_FIELDS)
     _check_documented("notices.json", notices, NOTICE_FIELDS)
-    schemas = sorted(source_dir(data.repo, SCHEMAS_DIR, "*.schema.json").glob("*.schema.json"))
+    schemas = sorted(source_dir(data.repo, JSON_SCHEMA_DIR, "*.schema.json").glob("*.schema.json"))
     yield "data/centers.json", _json(centers)
     yield "data/centers.csv", centers_csv(centers, data.site.url)
     yield "data/notices.json", _json(notices)
