@@ -76,7 +76,12 @@ def _with_newline(line: str, newline: str) -> str:
 
 
 def reindent(block: str, columns: int, newline: str) -> list[str]:
-    return [" " * columns + line + newline for line in block.split("\n") if line != ""]
+    """``block``'s lines moved right by ``columns``; an empty line (inside a literal
+    block of several lines) stays empty, so the text it belongs to is unchanged."""
+    lines = block.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [(" " * columns + line if line else "") + newline for line in lines]
 
 
 def decode(raw: bytes) -> tuple[str, str]:

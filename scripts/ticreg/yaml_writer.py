@@ -37,7 +37,7 @@ _TEXT_TAG = "tag:yaml.org,2002:str"
 _WORDS = frozenset({"yes", "no", "y", "n", "on", "off", "true", "false", "null", "~"})
 # A plain scalar may not start with these (some only before a space; quoting is harmless anyway).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_INDICATORS = frozenset(":,[]{}#")
+_FLOW_INDICATORS = frozenset(":,?[]{}#")  # PyYAML ends a flow plain scalar at any of these
 # Numbers as any reader may see them: 1e3, .5, +1, 0x1F, 0o17, 1_000, 1:30 (sexagesimal).
 _NUMBER_LIKE = re.compile(r"[-+]?(?:[0-9][0-9_:]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?0[xXoObB][0-9a-fA-F_]+")
 
