@@ -22,7 +22,8 @@ import pytest
 import yaml
 from conftest import REGISTRY, REPO, TODAY, run_cli
 from ticreg.errors import UsageError
-from ticreg.record import RecordRefused, new_application, record_event
+from ticreg.new_application import new_application
+from ticreg.record import RecordRefused, record_event
 from ticreg.validate import validate_registry
 
 D = dt.date

@@ -11,9 +11,10 @@
    yet merged). Both are checked against the department allow-list and
    IDENTIFIER_PATTERN, and the path must stay inside
    ``applications/<department>/``.
-3. The YAML text is written by ruamel.yaml's emitter, never by joining
-   strings, in the order of templates/application-*.yml; it is read back
-   with the registry's own loader and must give back exactly the data.
+3. The YAML text is written by ``ticreg.yaml_writer`` (ruamel.yaml's
+   emitter and its quoting guard, never by joining strings), in the order of
+   templates/application-*.yml; it is read back with the registry's own
+   loader and must give back exactly the data.
 4. The file is validated by ``ticreg validate``'s own code in a temporary
    copy of the registry. Only a file without errors is returned; errors are
    reported against the form field they concern.
@@ -22,17 +23,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from ticreg_schemas import Departments, Policy, Staff
 from ticreg_schemas.common import IDENTIFIER_PATTERN
 from ticreg_schemas.departments import Department
@@ -42,10 +38,11 @@ from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .findings import Finding
 from .issue_body import Problem, Refused, Submission, parse
 from .issue_forms import Form, forms
-from .loader import PosDict, load_bytes, load_file, plain
+from .loader import PosDict, load_bytes, load_file
 from .registry_context import load_model, load_policy
 from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, STAFF
 from .safe_files import create_exclusive
+from .yaml_writer import Style, as_loaded, document, first_faithful
 
 IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/json/application.schema.json"
@@ -61,12 +58,6 @@ CHANGE_ORDER = (
     "id", "kind", "organizing_department", "center_id", "lead_unit", "requested_change", "reason", "contact",
     "applicant_logins", "history",
 )
-# Lists written on one line, and lists whose items are written on one line each,
-# as the sample registry writes them.
-_FLOW_LISTS = frozenset({"services", "applicant_logins"})
-_FLOW_ITEMS = frozenset({"team", "history"})
-# Values that are codes, written plain.
-_QUOTED_CODES = frozenset({"county_code"})
 
 
 class IntakeRefused(TicregError):
@@ -187,79 +178,22 @@ def application_path(root: Path, department_ids: set[str], department: str, appl
 # ---------------------------------------------------------------------------
 
 
-_YAML11 = yaml.resolver.Resolver()
-
-
-def _yaml11_non_text(value: str) -> bool:
-    """True when a YAML 1.1 reader (PyYAML, many tools) would not read ``value`` written plain
-    as text: "yes", "off", "1:20", "0x1F" and the like. The registry's loader keeps every
-    scalar as text, but other readers of the registry should see the same value."""
-    return _YAML11.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str"
-
-
-def _scalar(value, quote_all: bool, in_flow: bool):
-    if isinstance(value, str):
-        if "\n" in value and not in_flow and not quote_all:
-            return LiteralScalarString(value)
-        if quote_all or "\n" in value or in_flow and ":" in value or _yaml11_non_text(value):
-            return DoubleQuotedScalarString(value)
-    return value
-
-
-def _node(key: str | None, value, quote_all: bool, in_flow: bool = False, flow_items: bool = False):
-    if isinstance(value, dict):
-        node = CommentedMap()
-        for k, v in value.items():
-            node[k] = _node(k, v, quote_all, in_flow)
-        (node.fa.set_flow_style if in_flow else node.fa.set_block_style)()
-        return node
-    if isinstance(value, list):
-        node = CommentedSeq()
-        for item in value:
-            node.append(_node(None, item, quote_all, in_flow or flow_items and isinstance(item, dict)))
-        (node.fa.set_flow_style if key in _FLOW_LISTS else node.fa.set_block_style)()
-        return node
-    if key in _QUOTED_CODES:
-        return DoubleQuotedScalarString(value)
-    return _scalar(value, quote_all, in_flow)
-
-
-def emit(data: dict, header: list[str], quote_all: bool = False) -> str:
-    top = CommentedMap()
-    for key, value in data.items():
-        top[key] = _node(key, value, quote_all, flow_items=key in _FLOW_ITEMS)
-    yaml = YAML(typ="rt")
-    yaml.width = 4096  # never fold a long line of Chinese text
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    out = io.StringIO()
-    yaml.dump(top, out)
-    return "".join(line + "\n" for line in header) + out.getvalue()
-
-
-def as_loaded(value):
-    """``value`` as the registry's loader reads it back: every scalar is text."""
-    if isinstance(value, dict):
-        return {k: as_loaded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_loaded(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return value
+# Lists written on one line, lists whose items are written on one line each, and codes
+# always quoted (county codes are digits), as the sample registry writes them.
+APPLICATION_STYLE = Style(
+    flow_lists=frozenset({"services", "applicant_logins"}),
+    flow_items=frozenset({"team", "history"}),
+    quoted=frozenset({"county_code"}),
+)
 
 
 def yaml_text(data: dict, header: list[str], shown: str) -> str:
     """The emitted text, verified to load back as exactly ``data``."""
-    expected = as_loaded(data)
-    for quote_all in (False, True):
-        text = emit(data, header, quote_all)
-        loaded = load_bytes(text.encode("utf-8"), shown)
-        if loaded.ok and plain(loaded.data) == expected:
-            return text
-    raise TicregError("无法把申报表单写成与内容一致的 YAML 文件；这是本工具的缺陷，请报告给维护者")
+    text = first_faithful(lambda quote_all: document(data, APPLICATION_STYLE, header, quote_all=quote_all),
+                          as_loaded(data), shown)
+    if text is None:
+        raise TicregError("无法把申报表单写成与内容一致的 YAML 文件；这是本工具的缺陷，请报告给维护者")
+    return text
 
 
 # ---------------------------------------------------------------------------

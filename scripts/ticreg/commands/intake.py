@@ -79,7 +79,7 @@ def _write(path: str | None, text: str) -> None:
 def run(args) -> int:
     from .. import intake
     from ..intake_report import problems_report, pull_request_summary
-    from ..record import check_logins
+    from ..new_application import check_logins
     from ..registry_files import display_path
 
     root = registry_root(args)

@@ -12,7 +12,7 @@ NAME = "new-application"
 
 
 def register(commands) -> None:
-    from ..record import TEMPLATES
+    from ..new_application import TEMPLATES
 
     parser = commands.add_parser(
         NAME,
@@ -34,7 +34,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from ..record import KIND_LABELS, new_application
+    from ..new_application import KIND_LABELS, new_application
 
     root = registry_root(args)
     today = today_from(args)  # read once, here, and passed down
