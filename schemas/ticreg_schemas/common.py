@@ -68,6 +68,7 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 # Lower-case letters, digits and hyphens: safe as a file name and in a URL.
 IDENTIFIER_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN)  # the one compiled form: IDENTIFIER.fullmatch(value)
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER_PATTERN)]
 
 # A top-level field of a record, as `amended` events and policy.yml name them.

@@ -42,7 +42,7 @@ from ticreg_schemas import APPLICATION_MODELS, CalendarYear, Policy, Staff
 from ticreg_schemas.application import ApplicationEvent
 from ticreg_schemas.center import CenterEvent
 
-from .errors import TicregError, UsageError
+from .errors import EXIT_FINDINGS, TicregError, UsageError
 from .findings import Finding, sort_findings
 from .git_trees import REGULAR_MODES, Blob, Repository, describe_mode, relative_to_top
 from .loader import MAX_FILE_BYTES, LoadedFile, load_bytes, locate
@@ -66,7 +66,7 @@ _EVENT_MODELS: dict[str, type[BaseModel]] = {"application": ApplicationEvent, "c
 class StaffUnavailable(TicregError):
     """--actor was given but the base has no staff.yml that can be read."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
 
 @dataclass(frozen=True)
@@ -266,12 +266,12 @@ def _load(blob: Blob | None, shown: str) -> LoadedFile | None:
 # ---------------------------------------------------------------------------
 
 
-def plain(value):
-    """Loaded data as plain values; a key whose value is empty counts as absent."""
+def without_empty_keys(value):
+    """Loaded data as plain values, a key whose value is empty (None) left out: it counts as absent."""
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if v is not None}
+        return {k: without_empty_keys(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [without_empty_keys(v) for v in value]
     return value
 
 
@@ -279,7 +279,7 @@ def first_difference(base, head, where: tuple = (), skip: frozenset = frozenset(
     """Where in ``head`` the first difference from ``base`` is (None: equal as values)."""
     if isinstance(base, dict) and isinstance(head, dict):
         for key, value in head.items():
-            if key not in skip and plain(base.get(key)) != plain(value):
+            if key not in skip and without_empty_keys(base.get(key)) != without_empty_keys(value):
                 return first_difference(base.get(key), value, (*where, key))
         for key, value in base.items():
             if key not in skip and key not in head and value is not None:
@@ -287,12 +287,12 @@ def first_difference(base, head, where: tuple = (), skip: frozenset = frozenset(
         return None
     if isinstance(base, list) and isinstance(head, list):
         for i, (b, h) in enumerate(zip(base, head)):
-            if plain(b) != plain(h):
+            if without_empty_keys(b) != without_empty_keys(h):
                 return first_difference(b, h, (*where, i))
         if len(head) > len(base):
             return (*where, len(base))
         return where if len(head) < len(base) else None
-    return None if plain(base) == plain(head) else where
+    return None if without_empty_keys(base) == without_empty_keys(head) else where
 
 
 def _value_at(data, where: tuple):
@@ -307,7 +307,7 @@ def _value_at(data, where: tuple):
 
 
 def _short(value, limit: int = 60) -> str:
-    text = _inline(plain(value))
+    text = _inline(without_empty_keys(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -368,7 +368,7 @@ def _analyse_history(change: Change, ctx: Context) -> HistoryDiff:
 
     rewritten = []
     for i in range(min(len(base_items), len(head_items))):
-        if plain(base_items[i]) != plain(head_items[i]):
+        if without_empty_keys(base_items[i]) != without_empty_keys(head_items[i]):
             where = first_difference(base_items[i], head_items[i], ("history", i)) or ("history", i)
             rewritten.append(Rewrite(i, where, _short(head_items[i]), _short(base_items[i])))
     removed = [_short(item) for item in base_items[len(head_items):]]
@@ -442,7 +442,9 @@ def changed_fields(base: dict, head: dict) -> dict[str, tuple]:
     (a removed field: the top-level mapping)."""
     found = {}
     for key in [*head, *(k for k in base if k not in head)]:
-        if key in _NOT_PROFILE or not isinstance(key, str) or plain(base.get(key)) == plain(head.get(key)):
+        if key in _NOT_PROFILE or not isinstance(key, str):
+            continue
+        if without_empty_keys(base.get(key)) == without_empty_keys(head.get(key)):
             continue
         found[key] = first_difference(base.get(key), head.get(key), (key,)) if key in head else ()
     return found

@@ -30,8 +30,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import TicregError
-from .process.calendar import CALENDAR_DIR, MissingCalendarYear
+from .errors import MissingCalendarYear, RegistryHasErrors
+from .process.calendar import CALENDAR_DIR
 from .process.evaluation import evaluation_status
 from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
@@ -65,14 +65,6 @@ _MISSING_CALENDAR_RULE = "F805"
 ICS_PRODID = "-//Jincheng TIC Registry//ticreg deadlines//ZH-CN"
 ICS_CALENDAR_NAME = "晋城市技术创新中心办理期限"
 ICS_UID_DOMAIN = "deadlines.ticreg.jincheng-tic"
-
-
-class BrokenRegistry(TicregError):
-    exit_code = 1
-
-
-class CalendarYearNeeded(TicregError):
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -110,8 +102,8 @@ class Deadline:
 def collect(root: Path, cwd: Path, as_of: dt.date) -> list[Deadline]:
     """Every deadline in the registry at ``root`` as of ``as_of``, sorted by date.
 
-    Raises BrokenRegistry when the registry has errors (``ticreg validate``
-    shows them) and CalendarYearNeeded when an open window reaches a year
+    Raises RegistryHasErrors when the registry has errors (``ticreg validate``
+    shows them) and MissingCalendarYear when an open window reaches a year
     with no calendar file.
     """
     from .validate import registry_context
@@ -120,11 +112,7 @@ def collect(root: Path, cwd: Path, as_of: dt.date) -> list[Deadline]:
     ctx, outcome = registry_context(root, cwd, today=None)
     errors = [f for f in outcome.findings if f.severity == "error" and f.rule != _MISSING_CALENDAR_RULE]
     if ctx is None or errors:
-        shown = display_path(root, cwd)
-        command = "ticreg validate" if shown == "registry" else f"ticreg validate --registry {shown}"
-        raise BrokenRegistry(
-            f"登记册 {shown} 有 {len(errors) or 1} 个错误，无法可靠地列出办理期限；请先运行 {command} 查看并修正"
-        )
+        raise RegistryHasErrors.counted(display_path(root, cwd), len(errors) or 1, "无法可靠地列出办理期限")
     return deadlines(ctx, as_of, calendar_dir=display_path(root / CALENDAR_DIR, cwd))
 
 
@@ -172,7 +160,8 @@ def _application_items(record, ctx, as_of: dt.date, calendar_dir: str) -> list[D
     try:
         window = publicity_window(published, ctx.policy.publicity, ctx.calendar)
     except MissingCalendarYear as missing:
-        raise CalendarYearNeeded(
+        raise MissingCalendarYear(
+            missing.year,
             f"缺少 {missing.year} 年的节假日安排，无法计算 {model.id} 的公示期（{_zh(published)}发布）："
             f"请按国务院办公厅当年的通知添加 {calendar_dir}/{missing.year}.yml"
         ) from None

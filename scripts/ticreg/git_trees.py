@@ -31,7 +31,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import TicregError, UsageError
+from .errors import EnvironmentFailed, UsageError
 from .file_entries import open_regular
 
 # Everything git prints is read as bytes and decoded strictly below; these
@@ -57,10 +57,8 @@ def describe_mode(mode: str) -> str:
     return _MODE_NAMES.get(mode, f"模式为 {mode} 的 git 对象")
 
 
-class GitError(TicregError):
+class GitError(EnvironmentFailed):
     """git failed for a reason that is not the user's arguments."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def _run(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.C
             cwd=cwd, input=stdin, capture_output=True, env=env, check=False,
         )
     except FileNotFoundError:
-        raise UsageError("找不到 git 命令：check-changes 需要安装 git") from None
+        raise GitError("找不到 git 命令：check-changes 需要安装 git") from None
 
 
 def _check(result: subprocess.CompletedProcess, what: str) -> bytes:

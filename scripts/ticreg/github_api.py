@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import TicregError, UsageError
+from .errors import EnvironmentFailed, UsageError
 
 API_URL = "https://api.github.com"
 # The account GITHUB_TOKEN acts as: comments and issues it writes carry it.
@@ -48,10 +48,8 @@ class Response:
 Transport = Callable[[str, str, Mapping[str, str], "bytes | None"], Response]
 
 
-class GitHubError(TicregError):
+class GitHubError(EnvironmentFailed):
     """The API refused a call or could not be reached."""
-
-    exit_code = 1
 
     def __init__(self, message: str, status: int | None = None):
         super().__init__(message)

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 
 from .errors import EXIT_FINDINGS, TicregError
-from .loader import plain
+from .loader import without_positions
 from .yaml_writer import Style, first_faithful, one_line_scalar, sequence_item
 
 # libyaml (the registry's loader) and editors break lines only at \n; ruamel
@@ -169,7 +169,7 @@ def append_event(text: str, shown: str, event: dict, raw_event: dict, raw) -> st
     newline = newline_of(text)
     lines = list(layout.lines)
     end = layout.end_of_history()
-    expected = plain(raw)
+    expected = without_positions(raw)
     expected["history"] = expected["history"] + [raw_event]
     if "former_name" in event:
         line, col = layout.data.lc.value("name")

@@ -22,10 +22,11 @@ from ticreg_schemas.common import GITHUB_LOGIN_PATTERN
 
 from .errors import TicregError, UsageError
 from .history_append import Layout, decode, newline_of, replace_scalar_line
-from .loader import load_bytes, plain
+from .loader import load_bytes, without_positions
 from .record import check_identifier, shown_path
 from .registry_context import load_model
 from .registry_files import APPLICATIONS, DEPARTMENTS
+from .repo_layout import JSON_SCHEMA_DIR
 from .safe_files import create_exclusive
 from .yaml_writer import one_line_scalar
 
@@ -42,7 +43,7 @@ KIND_LABELS = {
     "change": "重大事项变更申请",
 }
 SCHEMA_COMMENT = re.compile(r"^(# yaml-language-server: \$schema=)\S*?([^/\s]+\.schema\.json)(\s*)$")
-APPLICATION_SCHEMA_PATH = "../../../schemas/json/"
+APPLICATION_SCHEMA_PATH = f"../../../{JSON_SCHEMA_DIR}/"  # from registry/applications/<department>/
 
 
 @dataclass
@@ -96,16 +97,16 @@ def new_application(
     template = templates_dir(root) / TEMPLATES[kind]
     bom, text = decode(template.read_bytes())
     template_data = load_bytes(text.encode("utf-8"), str(template))
-    if not template_data.ok or plain(template_data.data).get("kind") != kind:
+    if not template_data.ok or without_positions(template_data.data).get("kind") != kind:
         raise TicregError(f"模板 {template} 无法读取或申报类型不是 {kind}")
     new_text = _fill_template(text, str(template), application_id, department, today, logins)
-    expected = plain(template_data.data)
+    expected = without_positions(template_data.data)
     expected.update(id=application_id, organizing_department=department,
                     history=[{"date": today.isoformat(), "event": "submitted"}])
     if logins:
         expected["applicant_logins"] = logins
     reread = load_bytes(new_text.encode("utf-8"), shown)
-    if not reread.ok or plain(reread.data) != expected:
+    if not reread.ok or without_positions(reread.data) != expected:
         raise TicregError(f"无法由模板 {template} 生成申报文件；模板的写法与预期不同")
 
     try:

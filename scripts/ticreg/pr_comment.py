@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import TicregError
+from .errors import EXIT_FINDINGS, TicregError
 from .github_api import GitHub
 from .markdown_safe import neutralise
 
@@ -41,7 +41,7 @@ _FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 class UntrustedInput(TicregError):
     """An artifact file that cannot be used as it is."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
 
 @dataclass(frozen=True)

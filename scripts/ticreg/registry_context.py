@@ -10,24 +10,20 @@ from pathlib import Path
 
 from ticreg_schemas import CalendarYear, Policy
 
-from .errors import TicregError
+from .errors import RegistryHasErrors
 from .loader import load_file
 from .process.calendar import CALENDAR_DIR, WorkingCalendar
 from .schema_check import validate_model
 
 
-class BrokenRegistryFile(TicregError):
-    exit_code = 1
-
-
 def load_model(path: Path, model):
-    """One registry file through the safe loader and its model, or BrokenRegistryFile."""
+    """One registry file through the safe loader and its model, or RegistryHasErrors."""
     loaded = load_file(path, str(path))
     if loaded.ok and loaded.data is not None:
         value, _ = validate_model(model, loaded.data, str(path), {})
         if value is not None:
             return value
-    raise BrokenRegistryFile(f"{path} 不存在、无法读取或不合规，请先运行 ticreg validate 查看问题")
+    raise RegistryHasErrors(f"{path} 不存在、无法读取或不合规，请先运行 ticreg validate 查看问题")
 
 
 def load_policy(registry: Path) -> Policy:

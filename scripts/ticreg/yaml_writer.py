@@ -28,7 +28,7 @@ from ruamel.yaml.nodes import ScalarNode as RuamelScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from .loader import load_bytes, plain
+from .loader import load_bytes, without_positions
 
 _YAML11 = yaml.resolver.Resolver()  # PyYAML's implicit types: YAML 1.1
 _YAML12 = VersionedResolver(version=(1, 2))
@@ -161,6 +161,6 @@ def first_faithful(candidate: Callable[[bool], str], expected: object, shown: st
     for quote_all in (False, True):
         text = candidate(quote_all)
         reread = load_bytes(text.encode("utf-8"), shown)
-        if reread.ok and plain(reread.data) == expected:
+        if reread.ok and without_positions(reread.data) == expected:
             return text
     return None

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .. import report
-from ..errors import EXIT_OK
+from ..errors import EXIT_OK, RegistryHasErrors
 from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "build"
@@ -33,7 +33,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from ..site.build import RegistryHasErrors, build_site
+    from ..site.build import build_site
     from ..site.settings import SiteConfigError
 
     today = today_from(args)
@@ -44,7 +44,8 @@ def run(args) -> int:
         report.emit(exc.findings, 1, "text", sys.stdout, sys.stderr, None)
         raise
     except RegistryHasErrors as exc:
-        report.emit(exc.findings, exc.files, "text", sys.stdout, sys.stderr, None)
+        if exc.findings:  # a file that cannot be read at all has only the message
+            report.emit(exc.findings, exc.files, "text", sys.stdout, sys.stderr, None)
         raise
     warnings = len(result.warnings)
     note = f"（登记册有 {warnings} 个警告，运行 ticreg validate 查看）" if warnings else ""

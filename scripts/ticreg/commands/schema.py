@@ -6,14 +6,19 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
+from ..repo_layout import JSON_SCHEMA_DIR
 from ._common import add_registry_option, registry_root
 
 NAME = "schema"
 
 
 def register(commands) -> None:
-    parser = commands.add_parser(NAME, help="生成 JSON Schema", description="由数据模型生成 schemas/json/ 中的 JSON Schema。")
-    parser.add_argument("--output", metavar="DIR", default="schemas/json", help="输出目录（默认 schemas/json）")
+    parser = commands.add_parser(
+        NAME, help="生成 JSON Schema", description=f"由数据模型生成 {JSON_SCHEMA_DIR}/ 中的 JSON Schema。"
+    )
+    parser.add_argument(
+        "--output", metavar="DIR", default=JSON_SCHEMA_DIR, help=f"输出目录（默认 {JSON_SCHEMA_DIR}）"
+    )
     parser.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新，不写入")
     add_registry_option(parser)
 

@@ -11,21 +11,17 @@ from dataclasses import dataclass, field
 
 from ticreg_schemas.calendar import CalendarYear
 
-from ..errors import TicregError
+from ..errors import MissingCalendarYear
 
 CALENDAR_DIR = "calendar"
 
+__all__ = ["CALENDAR_DIR", "MissingCalendarYear", "WorkingCalendar"]  # the error's home is errors.py
 
-class MissingCalendarYear(TicregError):
-    """A date falls in a year whose holiday arrangement is not in the registry."""
 
-    exit_code = 1
-
-    def __init__(self, year: int):
-        self.year = year
-        super().__init__(
-            f"缺少 {year} 年的节假日安排：请按国务院办公厅当年的通知添加 registry/{CALENDAR_DIR}/{year}.yml"
-        )
+def _missing(year: int) -> MissingCalendarYear:
+    return MissingCalendarYear(
+        year, f"缺少 {year} 年的节假日安排：请按国务院办公厅当年的通知添加 registry/{CALENDAR_DIR}/{year}.yml"
+    )
 
 
 @dataclass
@@ -47,7 +43,7 @@ class WorkingCalendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         if day.year not in self.years:
-            raise MissingCalendarYear(day.year)
+            raise _missing(day.year)
         if day in self._makeup:
             return True
         return day.weekday() < 5 and day not in self._days_off

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..findings import dotted
 from ..process.replay import final_state, replay_application
-from .registry import Hit, dotted, hit, rule
+from .registry import Hit, hit, rule
 
 
 def _center_name_at_certification(center) -> str:

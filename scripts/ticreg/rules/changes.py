@@ -28,6 +28,7 @@ from ..process.machine import (
     allowed_center_events,
     expected_stage,
 )
+from ..findings import FILE_TOP, dotted
 from .registry import Hit, hit, rule
 
 _DATA = "登记册数据规范"
@@ -309,7 +310,7 @@ def applicant_edits_before_review(change, ctx) -> Iterator[Hit]:
     state = change.history.base_state
     if state != "submitted":
         other = state_label("application", state) if state is not None else "无法确定"
-        yield hit(change.profile_difference, field=_dotted(change.profile_difference), other=other,
+        yield hit(change.profile_difference, field=dotted(change.profile_difference, top=FILE_TOP), other=other,
                   expected=state_label("application", "submitted"))
 
 
@@ -324,7 +325,7 @@ def department_does_not_edit_profiles(change, ctx) -> Iterator[Hit]:
         return
     if change.profile_difference is None or _amends(change):
         return
-    yield hit(change.profile_difference, field=_dotted(change.profile_difference), expected=change.profile_base_value)
+    yield hit(change.profile_difference, field=dotted(change.profile_difference, top=FILE_TOP), expected=change.profile_base_value)
 
 
 def _amends(change) -> bool:
@@ -332,6 +333,3 @@ def _amends(change) -> bool:
     return any(a.event is not None and a.event.event == "amended" for a in _each_added(change))
 
 
-def _dotted(where: tuple) -> str:
-    text = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in where).lstrip(".")
-    return text or "（文件顶层）"

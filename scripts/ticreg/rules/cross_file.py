@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..file_entries import FILE, FOLDER
+from ..findings import dotted
 from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
-from .registry import Hit, define, dotted, hit, rule
+from .registry import Hit, define, hit, rule
 
 _DATA = "登记册数据规范"
 

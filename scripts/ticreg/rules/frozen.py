@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..findings import FILE_TOP, dotted
 from .registry import Hit, hit, rule
 
 _DATA = "登记册数据规范"
@@ -94,7 +95,7 @@ def application_profile_changes_with_amendment(change, ctx) -> Iterator[Hit]:
     if _appended(change, "amended"):
         return
     first = next(iter(change.changed_fields.values()))
-    yield hit(first, field=_dotted(first), expected=_listed(change.changed_fields))
+    yield hit(first, field=dotted(first, top=FILE_TOP), expected=_listed(change.changed_fields))
 
 
 @rule("G919", severity="error", article=_9, scope="changes", title="更正事件列出的字段与实际修改不符",
@@ -138,7 +139,7 @@ def center_art15_fields_change_with_event(change, ctx) -> Iterator[Hit]:
     governed = [name for name in change.changed_fields if name in art15 or editable is None]
     if governed:
         first = change.changed_fields[governed[0]]
-        yield hit(first, field=_dotted(first), expected=_listed(governed))
+        yield hit(first, field=dotted(first, top=FILE_TOP), expected=_listed(governed))
 
 
 _STATED = (
@@ -170,7 +171,7 @@ def center_matches_its_change_event(change, ctx) -> Iterator[Hit]:
         actual = versions[version].get(record_field) if isinstance(versions[version], dict) else None
         if _plain_value(actual) != _plain_value(wanted):
             where = (record_field,) if version == "head" else ("history", events[-1].index, stated)
-            yield hit(where, field=_dotted(where), other=stated, expected=_shown(wanted), actual=_shown(actual))
+            yield hit(where, field=dotted(where, top=FILE_TOP), other=stated, expected=_shown(wanted), actual=_shown(actual))
 
 
 @rule("G922", severity="error", article=_DATA, scope="changes", title="修改了中心认定时确定的字段",
@@ -186,7 +187,7 @@ def center_fixed_fields_unchanged(change, ctx) -> Iterator[Hit]:
         return  # G920 asks for a changed event for every field
     for name, where in change.changed_fields.items():
         if name not in art15 and name not in editable:
-            yield hit(where, field=_dotted(where) if where else name, expected=_listed(sorted(editable)),
+            yield hit(where, field=dotted(where, top=FILE_TOP) if where else name, expected=_listed(sorted(editable)),
                       other=_listed(sorted(art15)))
 
 
@@ -266,7 +267,7 @@ def applicant_acts_on_own_application(change, ctx) -> Iterator[Hit]:
         return
     added = [a for a in (change.history.added if change.history is not None else []) if a.event is not None]
     where = ("history", added[0].index, "event") if added else (change.first_difference or ())
-    yield hit(where, field=_dotted(where), other=ctx.actor.describe(), expected=_listed(logins))
+    yield hit(where, field=dotted(where, top=FILE_TOP), other=ctx.actor.describe(), expected=_listed(logins))
 
 
 # ---------------------------------------------------------------------------
@@ -282,6 +283,3 @@ def _shown(value) -> str:
     return "（空）" if value is None else str(value)
 
 
-def _dotted(where: tuple) -> str:
-    text = "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in where).lstrip(".")
-    return text or "（文件顶层）"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..findings import field_path
 from ..loader import PosDict, PosList
 from ..personal_numbers import find_personal_numbers
 from .registry import Hit, define, hit, rule
@@ -56,10 +57,6 @@ def personal_numbers_in(record, ctx) -> list[tuple[tuple, list]]:
     return cached
 
 
-def _dotted(where: tuple) -> str:
-    return ".".join(str(step) for step in where if isinstance(step, str))
-
-
 @rule("P601", severity="error", article="个人信息保护", scope="raw",
       title="出现居民身份证号",
       template="{field} 中出现居民身份证号 {actual}；登记册公开，任何位置都不得填写身份证号")
@@ -75,7 +72,7 @@ def resident_id_numbers(record, ctx) -> Iterator[Hit]:
             continue
         for found in numbers:
             if found.kind == "resident_id":
-                yield hit(where, field=_dotted(where) or "文件", actual=found.masked)
+                yield hit(where, field=field_path(where) or "文件", actual=found.masked)
 
 
 @rule("P602", severity="error", article="个人信息保护", scope="raw",
@@ -88,11 +85,11 @@ def mobile_numbers(record, ctx) -> Iterator[Hit]:
     手机号；区号开头的固定电话（如 0356-1234567）不是手机号。报告中的号码已打码。"""
     allowed = ctx.policy.personal_data.mobile_allowed_fields
     for where, numbers in personal_numbers_in(record, ctx):
-        if where and where[-1] in CODE_FIELDS or _dotted(where) in allowed:
+        if where and where[-1] in CODE_FIELDS or field_path(where) in allowed:
             continue
         for found in numbers:
             if found.kind == "mobile":
-                yield hit(where, field=_dotted(where) or "文件", actual=found.masked, expected=allowed)
+                yield hit(where, field=field_path(where) or "文件", actual=found.masked, expected=allowed)
 
 
 # ticreg build's last line of defence (site/personal_guard.py): a number

@@ -83,11 +83,6 @@ def _show(value: object) -> str:
     return visible(str(value), keep="\r\n")
 
 
-def dotted(where: tuple) -> str:
-    """('history', 0, 'date') -> 'history[0].date', the way every message names a field."""
-    return "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in where).lstrip(".")
-
-
 RULES: dict[str, Rule] = {}
 
 

@@ -16,7 +16,7 @@ import gc
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import TicregError
+from ..errors import RegistryHasErrors
 from ..findings import Finding, has_errors
 from ..registry_files import display_path
 from .generate import site_data, write_sources
@@ -24,19 +24,6 @@ from .mkdocs_build import run_mkdocs
 from .personal_guard import PersonalNumbersInSite, numbers_in_built_site
 from .settings import CONFIG_FILE, load_site
 from .staging import staged
-
-
-class RegistryHasErrors(TicregError):
-    """The registry does not validate: nothing is published from it."""
-
-    exit_code = 1
-
-    def __init__(self, findings: list[Finding], files: int, shown_root: str):
-        self.findings = findings
-        self.files = files
-        errors = sum(1 for f in findings if f.severity == "error")
-        command = "ticreg validate" if shown_root == "registry" else f"ticreg validate --registry {shown_root}"
-        super().__init__(f"登记册 {shown_root} 有 {errors} 个错误，网站未构建；请先运行 {command} 查看并修正")
 
 
 @dataclass(frozen=True)
@@ -64,8 +51,10 @@ def build_site(
     site = load_site(config_file, display_path(config_file, Path.cwd()))
     ctx, outcome = registry_context(registry, Path.cwd(), today=today)
     if ctx is None or has_errors(outcome.findings):
-        raise RegistryHasErrors(
-            [f for f in outcome.findings if f.severity == "error"], outcome.files, display_path(registry, Path.cwd())
+        # Nothing is published from a registry that does not validate.
+        errors = [f for f in outcome.findings if f.severity == "error"]
+        raise RegistryHasErrors.counted(
+            display_path(registry, Path.cwd()), len(errors), "网站未构建", findings=errors, files=outcome.files
         )
     data = site_data(site, ctx, today, repo)
     sources = write_sources(data, repo / site.docs_dir)

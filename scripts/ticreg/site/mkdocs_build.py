@@ -14,13 +14,12 @@ import logging
 import os
 from pathlib import Path
 
-from ..errors import TicregError
+from ..errors import EnvironmentFailed
 from ..today import TIMEZONE
 
 
-class SiteBuildFailed(TicregError):
-    exit_code = 1
-
+class SiteBuildFailed(EnvironmentFailed):
+    """MkDocs failed: the site's pages, templates or MkDocs itself, not the registry (validated before)."""
 
 @contextlib.contextmanager
 def _source_date(today: dt.date):

@@ -25,12 +25,12 @@ import re
 from pathlib import Path
 
 from ..errors import TicregError
-from ..findings import Finding, sort_findings
+from ..findings import Finding, dotted, sort_findings
 from ..loader import locate
 from ..personal_numbers import PersonalNumber, find_personal_numbers
 from ..registry_files import display_path
 from ..rules.personal_data import CODE_FIELDS, personal_numbers_in
-from ..rules.registry import RULES, dotted
+from ..rules.registry import RULES
 from .settings import SiteConfigError
 
 _RULE_OF = {"resident_id": "P603", "mobile": "P604"}

@@ -18,9 +18,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from ..errors import TicregError
+from ..errors import RegistryHasErrors, TicregError
 from .. import report
-from .build import RegistryHasErrors, build_site
+from .build import build_site
 from .settings import SiteConfigError
 
 WATCHED = ("registry", "docs", "overrides", "templates", "mkdocs.yml")
@@ -54,7 +54,8 @@ def rebuild(repo: Path, registry: Path, site_dir: str, today: dt.date, out) -> b
     try:
         result = build_site(repo, registry, today, site_dir=site_dir)
     except (SiteConfigError, RegistryHasErrors) as exc:
-        report.emit(exc.findings, getattr(exc, "files", 1), "text", out, out, None)
+        if exc.findings:  # a file that cannot be read at all has only the message
+            report.emit(exc.findings, getattr(exc, "files", 1), "text", out, out, None)
         reason = str(exc)
     except TicregError as exc:
         reason = str(exc)

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from ticreg_schemas.common import F, RegistryModel, ShortText, WebAddress
 
-from ..errors import TicregError
+from ..errors import EXIT_FINDINGS, TicregError
 from ..findings import Finding
 from ..loader import MAX_NESTING, PosDict, PosList
 from ..rules.registry import RULES
@@ -58,7 +58,7 @@ class Site:
 class SiteConfigError(TicregError):
     """mkdocs.yml cannot be read or its extra.tic block is wrong."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
     def __init__(self, findings: list[Finding]):
         self.findings = findings

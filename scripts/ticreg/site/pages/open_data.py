@@ -25,11 +25,11 @@ from pydantic import BaseModel
 from ticreg_schemas import APPLICATION_MODELS, FILE_MODELS
 
 from ..render import render
+from ...repo_layout import JSON_SCHEMA_DIR
 from .guide import source_dir
 
 PAGE_URL = "data/"
 FIELDS_URL = "data/fields/"
-SCHEMAS_DIR = "schemas/json"
 
 # Chinese names of the value types the field tables use.
 TYPES = {
@@ -241,11 +241,11 @@ NOTICE_FIELDS: tuple[Field, ...] = (
 # --- output ---------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
+def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
+        return [_json_value(v) for v in value]
     return value
 
 
@@ -258,7 +258,7 @@ def record(fields: tuple[Field, ...], obj: Any) -> dict:
             value = [record(field.children, item) for item in value]
         elif field.kind == "object" and value is not None:
             value = record(field.children, value)
-        out[field.key] = _plain(value)
+        out[field.key] = _json_value(value)
     return out
 
 
@@ -338,7 +338,7 @@ def files(data):
     notices = [n.as_dict() for n in data.notices]
     _check_documented("centers.json", centers, CENTER_FIELDS)
     _check_documented("notices.json", notices, NOTICE_FIELDS)
-    schemas = sorted(source_dir(data.repo, SCHEMAS_DIR, "*.schema.json").glob("*.schema.json"))
+    schemas = sorted(source_dir(data.repo, JSON_SCHEMA_DIR, "*.schema.json").glob("*.schema.json"))
     yield "data/centers.json", _json(centers)
     yield "data/centers.csv", centers_csv(centers, data.site.url)
     yield "data/notices.json", _json(notices)
