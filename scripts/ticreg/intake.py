@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ticreg_schemas import Departments, Policy, Staff
-from ticreg_schemas.common import IDENTIFIER_PATTERN
+from ticreg_schemas.common import IDENTIFIER
 from ticreg_schemas.departments import Department
 
 from . import intake_convert
@@ -41,11 +41,11 @@ from .issue_forms import Form, forms
 from .loader import PosDict, load_bytes, load_file
 from .registry_context import load_model, load_policy
 from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, STAFF
+from .repo_layout import JSON_SCHEMA_DIR
 from .safe_files import create_exclusive
 from .yaml_writer import Style, as_loaded, document, first_faithful
 
-IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
-SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/json/application.schema.json"
+SCHEMA_LINE = f"# yaml-language-server: $schema=../../../{JSON_SCHEMA_DIR}/application.schema.json"
 
 APPLICATION_ORDER = (
     "id", "kind", "category", "proposed_name", "cluster", "county_code", "organizing_department",

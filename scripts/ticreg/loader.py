@@ -117,7 +117,6 @@ def without_positions(node: object) -> object:
     return node
 
 
-plain = without_positions  # the old name, until record.py and intake.py import the new one
 
 
 def locate(data: object, where: tuple, *, at_key: bool = False) -> Position:

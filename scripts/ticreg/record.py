@@ -34,7 +34,7 @@ from pydantic import TypeAdapter, ValidationError
 from ticreg_schemas import APPLICATION_MODELS, Center
 from ticreg_schemas.application import ApplicationEvent
 from ticreg_schemas.center import CenterEvent
-from ticreg_schemas.common import IDENTIFIER_PATTERN
+from ticreg_schemas.common import IDENTIFIER
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
 from .errors import UsageError
@@ -42,7 +42,7 @@ from .file_entries import FILE, entry_finding, entry_kind_under
 from .findings import Finding
 from .history_append import RecordRefused, append_event, decode
 from .unprintable import REFUSED, describe, remedy
-from .loader import load_bytes, plain
+from .loader import load_bytes, without_positions
 from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_policy
@@ -54,7 +54,6 @@ from .yaml_writer import as_loaded
 
 __all__ = ["RecordRefused", "Recorded", "build_event", "find_target", "record_event"]
 
-IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 # The order an event's fields are written in, as the sample registry writes them.
 FIELD_ORDER = (
@@ -294,15 +293,15 @@ def _checked_shape(models: _Models, raw: dict, history_raw: list, raw_event: dic
                    hints: Callable[[list[Finding]], list[str]]):
     """The typed model with the new event, judged by the same models and messages as validation."""
     schema_context = {"policy": policy}
-    _, before = validate_model(models.file, plain(raw), shown, schema_context)
-    appended = {**plain(raw), "history": plain(history_raw) + [raw_event]}
+    _, before = validate_model(models.file, without_positions(raw), shown, schema_context)
+    appended = {**without_positions(raw), "history": without_positions(history_raw) + [raw_event]}
     _, after = validate_model(models.file, appended, shown, schema_context)
     new_schema = _new_findings(after, before)
     if new_schema:
         raise _refuse(shown, new_schema, hints(new_schema))
     try:
         typed = TypeAdapter(list[models.event]).validate_python(
-            plain(history_raw) + [raw_event], context=schema_context
+            without_positions(history_raw) + [raw_event], context=schema_context
         )
     except ValidationError:
         raise _refuse(shown, before, ["现有办理记录本身有错误，请先按 ticreg validate 的报告修正"]) from None
