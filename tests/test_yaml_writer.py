@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from intake_bodies import body, exemplar_values
 from ticreg.history_append import Layout, newline_of
-from ticreg.intake import intake
+from ticreg.github.intake import intake
 from ticreg.loader import load_bytes, plain
 from ticreg.record import record_event
 from ticreg.yaml_writer import Style, document, needs_quotes, one_line_scalar
