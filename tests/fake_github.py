@@ -1,7 +1,7 @@
 """Just enough of GitHub's REST API, in memory, for the comment and tracking-issue tests.
 
 `FakeGitHub` is the only thing the tests replace: it answers the HTTP
-requests ticreg's client (ticreg.github_api) makes, and records each one.
+requests ticreg's client (ticreg.github.github_api) makes, and records each one.
 It is used two ways:
 
 - as the client's *transport* (``GitHub(token, repo, transport=fake)``), in process;
@@ -25,7 +25,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from ticreg.github_api import Response
+from ticreg.github.github_api import Response
 
 BOT = "github-actions[bot]"
 

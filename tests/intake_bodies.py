@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 from conftest import REGISTRY, REPO
-from ticreg.issue_body import render_body
-from ticreg.issue_forms import CHECKBOXES, DROPDOWN, Form, FormField, forms
+from ticreg.github.issue_body import render_body
+from ticreg.github.issue_forms import CHECKBOXES, DROPDOWN, Form, FormField, forms
 from ticreg.registry_context import load_policy
 
 POLICY = load_policy(REGISTRY)

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, run_cli
 from fake_github import BOT, FakeGitHub
-from ticreg.markdown_safe import JOINER
-from ticreg.pr_comment import COMMENT_LIMIT, MARKER
+from ticreg.github.markdown_safe import JOINER
+from ticreg.github.pr_comment import COMMENT_LIMIT, MARKER
 from workflow_runner import WORKFLOWS, Checkout, JobResult, copy_project, load_workflow, merge_ref, run_job
 
 SLUG = "jcst/tic-registry"

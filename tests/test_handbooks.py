@@ -226,8 +226,8 @@ def test_the_staff_handbook_lists_the_actions_the_workflows_use():
 
 
 def test_the_handbooks_name_the_intake_label_forms_and_tracking_label():
-    from ticreg.issue_forms import INTAKE_LABEL, forms
-    from ticreg.tracking_issue import LABEL
+    from ticreg.github.issue_forms import INTAKE_LABEL, forms
+    from ticreg.github.tracking_issue import LABEL
     from ticreg_schemas import Policy
 
     policy = Policy.model_validate(yaml.safe_load(text(REPO / "registry" / "policy.yml")))

@@ -31,7 +31,7 @@ from test_check_changes import SUBMITTED, GitRegistry
 from ticreg import report
 from ticreg.findings import Finding
 from ticreg.loader import MAX_NESTING, load_bytes
-from ticreg.markdown_safe import neutralise
+from ticreg.github.markdown_safe import neutralise
 from ticreg.rules.registry import RULES
 from ticreg.unprintable import REFUSED, json_safe, visible
 

@@ -29,10 +29,10 @@ from intake_bodies import (
     load,
 )
 from ticreg.errors import TicregError
-from ticreg.intake import IntakeRefused, NotStaff, application_path, intake, write
-from ticreg.intake_report import problems_report
-from ticreg.issue_body import MAX_BODY_BYTES, Problem
-from ticreg.issue_forms import CHECKBOXES, DROPDOWN, INPUT, TEXTAREA, generate, guide_url
+from ticreg.github.intake import IntakeRefused, NotStaff, application_path, intake, write
+from ticreg.github.intake_report import problems_report
+from ticreg.github.issue_body import MAX_BODY_BYTES, Problem
+from ticreg.github.issue_forms import CHECKBOXES, DROPDOWN, INPUT, TEXTAREA, generate, guide_url
 from ticreg.loader import load_bytes
 from ticreg.site.settings import load_site
 from ticreg.validate import validate_registry

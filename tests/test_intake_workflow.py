@@ -21,9 +21,9 @@ from conftest import REGISTRY
 from fake_github import FakeGitHub
 from intake_bodies import body, exemplar_values
 from ticreg.errors import UsageError
-from ticreg.github_api import GitHub, Response
-from ticreg.intake_reply import MAX_TEXT_CHARS, check_branch, open_pull_request, post_report
-from ticreg.issue_forms import INTAKE_LABEL
+from ticreg.github.github_api import GitHub, Response
+from ticreg.github.intake_reply import MAX_TEXT_CHARS, check_branch, open_pull_request, post_report
+from ticreg.github.issue_forms import INTAKE_LABEL
 from ticreg.today import shanghai_today
 from workflow_runner import WORKFLOWS, condition, load_workflow, run_job
 

@@ -46,7 +46,7 @@ def test_exit_codes_are_distinct_and_environment_is_not_findings():
 
 def test_the_environment_failures_share_one_class_and_code():
     from ticreg.git_trees import GitError
-    from ticreg.github_api import GitHubError
+    from ticreg.github.github_api import GitHubError
     from ticreg.site.mkdocs_build import SiteBuildFailed
 
     for failure in (GitError, GitHubError, SiteBuildFailed):

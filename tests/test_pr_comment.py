@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from fake_github import BOT, FakeGitHub
-from ticreg import pr_comment
-from ticreg.github_api import GitHub, GitHubError
-from ticreg.markdown_safe import JOINER, neutralise, table_cell
+from ticreg.github import pr_comment
+from ticreg.github.github_api import GitHub, GitHubError
+from ticreg.github.markdown_safe import JOINER, neutralise, table_cell
 
 HEAD = "a" * 40
 OLD_HEAD = "b" * 40

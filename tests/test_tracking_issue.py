@@ -19,9 +19,9 @@ import pytest
 from conftest import REGISTRY, MiniRegistry, run_cli
 from fake_github import BOT, FakeGitHub
 from ticreg import deadlines as dl
-from ticreg import tracking_issue as ti
-from ticreg.github_api import GitHub
-from ticreg.markdown_safe import JOINER
+from ticreg.github import tracking_issue as ti
+from ticreg.github.github_api import GitHub
+from ticreg.github.markdown_safe import JOINER
 from workflow_runner import WORKFLOWS, load_workflow, run_job
 
 D = dt.date

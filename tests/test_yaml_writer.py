@@ -21,8 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from intake_bodies import body, exemplar_values
 from ticreg.history_append import Layout, newline_of
-from ticreg.intake import intake
-from ticreg.loader import load_bytes, plain
+from ticreg.github.intake import intake
+from ticreg.loader import load_bytes, without_positions
 from ticreg.record import record_event
 from ticreg.yaml_writer import Style, document, needs_quotes, one_line_scalar
 
@@ -80,7 +80,7 @@ def read_back(text: str) -> tuple[object, object]:
     """(what PyYAML's SafeLoader reads, what the registry's loader reads)."""
     ours = load_bytes(text.encode("utf-8"), "t.yml")
     assert ours.ok, (text, ours.findings)
-    return yaml.safe_load(text), plain(ours.data)
+    return yaml.safe_load(text), without_positions(ours.data)
 
 
 def assert_reads_back(text: str, path: tuple, value: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..github_api import BOT_LOGIN
+from ..github.github_api import BOT_LOGIN
 
 
 def add_github_options(parser: argparse.ArgumentParser) -> None:

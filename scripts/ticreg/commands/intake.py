@@ -77,8 +77,8 @@ def _write(path: str | None, text: str) -> None:
 
 
 def run(args) -> int:
-    from .. import intake
-    from ..intake_report import problems_report, pull_request_summary
+    from ..github import intake
+    from ..github.intake_report import problems_report, pull_request_summary
     from ..new_application import check_logins
     from ..registry_files import display_path
 

@@ -40,7 +40,7 @@ def _read(path: str, option: str) -> str:
 
 
 def run(args) -> int:
-    from .. import github_api, intake_reply
+    from ..github import github_api, intake_reply
 
     if not _ISSUE_NUMBER.fullmatch(args.issue_number):
         raise UsageError("--issue-number 须是议题编号（正整数，只含数字）")

@@ -25,7 +25,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from ..issue_forms import COMMAND, DEFAULT_OUTPUT, generate, stale
+    from ..github.issue_forms import COMMAND, DEFAULT_OUTPUT, generate, stale
     from ..registry_context import load_policy
     from ..site.settings import CONFIG_FILE, SiteConfigError, load_site
 

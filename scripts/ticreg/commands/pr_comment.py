@@ -34,7 +34,7 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from .. import github_api, pr_comment
+    from ..github import github_api, pr_comment
 
     max_chars = pr_comment.MAX_REPORT_CHARS if args.max_chars is None else args.max_chars
     if not MIN_CHARS <= max_chars <= MAX_CHARS:

@@ -29,7 +29,8 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from .. import deadlines, github_api, tracking_issue
+    from .. import deadlines
+    from ..github import github_api, tracking_issue
 
     as_of = today_from(args, "--as-of")
     root = registry_root(args)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .deadlines import (
+from ..deadlines import (
     CERTIFICATION,
     EVALUATION,
     OVERDUE,

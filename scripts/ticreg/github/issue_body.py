@@ -28,9 +28,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .personal_numbers import find_personal_numbers, redact_personal_numbers
+from ..personal_numbers import find_personal_numbers, redact_personal_numbers
 from .issue_forms import CHECKBOXES, DROPDOWN, INPUT, Choice, Form, FormField
-from .unprintable import REFUSED
+from ..unprintable import REFUSED
 
 # GitHub caps an issue body at 65,536 characters; a filled form is a few
 # kilobytes. The cap bounds the work one issue can cause.

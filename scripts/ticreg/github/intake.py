@@ -1,8 +1,8 @@
 """`ticreg intake`: an issue-form body becomes a registry file, checked before it is written.
 
-1. The body is read against the issue forms (``ticreg.issue_body``): size,
+1. The body is read against the issue forms (``ticreg.github.issue_body``): size,
    hidden characters, personal numbers, headings; then each field is
-   converted (``ticreg.intake_convert``).
+   converted (``ticreg.github.intake_convert``).
 2. Nothing that decides *where* the file goes comes from the body. The
    department is the one departments.yml assigns to the chosen county (for
    a change request: the center's own department, read from its file in the
@@ -34,16 +34,16 @@ from ticreg_schemas.common import IDENTIFIER
 from ticreg_schemas.departments import Department
 
 from . import intake_convert
-from .errors import EXIT_FINDINGS, TicregError, UsageError
-from .findings import Finding
+from ..errors import EXIT_FINDINGS, TicregError, UsageError
+from ..findings import Finding
 from .issue_body import Problem, Refused, Submission, parse
 from .issue_forms import Form, forms
-from .loader import PosDict, load_bytes, load_file
-from .registry_context import load_model, load_policy
-from .registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, STAFF
-from .repo_layout import JSON_SCHEMA_DIR
-from .safe_files import create_exclusive
-from .yaml_writer import Style, as_loaded, document, first_faithful
+from ..loader import PosDict, load_bytes, load_file
+from ..registry_context import load_model, load_policy
+from ..registry_files import APPLICATIONS, CENTERS, DEPARTMENTS, STAFF
+from ..repo_layout import JSON_SCHEMA_DIR
+from ..safe_files import create_exclusive
+from ..yaml_writer import Style, as_loaded, document, first_faithful
 
 SCHEMA_LINE = f"# yaml-language-server: $schema=../../../{JSON_SCHEMA_DIR}/application.schema.json"
 
@@ -203,7 +203,7 @@ def yaml_text(data: dict, header: list[str], shown: str) -> str:
 
 def _validate(root: Path, relative: PurePosixPath, text: str, today: dt.date) -> list[Finding]:
     """``ticreg validate``'s findings for the new file, in a temporary copy of the registry."""
-    from .validate import validate_registry
+    from ..validate import validate_registry
 
     with tempfile.TemporaryDirectory(prefix="ticreg-intake-") as tmp:
         base = Path(tmp)

@@ -1,6 +1,6 @@
 """Answer an intake on GitHub: open the pull request, or post the problems on the issue.
 
-Both go through ``ticreg.github_api`` (one injectable transport). The texts
+Both go through ``ticreg.github.github_api`` (one injectable transport). The texts
 are the ones `ticreg intake` wrote in the same job (their user-derived parts
 already neutralised); they are capped in size, and branch names are checked
 before they reach the API.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
+from ..errors import UsageError
 from .github_api import GitHub
 
 # GitHub refuses comments and descriptions over 65,536 characters.

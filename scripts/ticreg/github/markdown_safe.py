@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .unprintable import visible
+from ..unprintable import visible
 
 JOINER = "\u200d"  # zero-width joiner: invisible, and breaks mention and link syntax
 

@@ -7,7 +7,7 @@ text. Each problem names the form field (and, in a table, the line).
 
 The result is plain Python data without ``id``, ``organizing_department``,
 ``center_id`` and ``history``: those come from the registry and the date
-(see ``ticreg.intake``), never from the body, which also puts the keys in
+(see ``ticreg.github.intake``), never from the body, which also puts the keys in
 the order of templates/application-*.yml.
 """
 

@@ -9,7 +9,7 @@ masked form, and every validation message is masked by the rules already.
 
 from __future__ import annotations
 
-from .personal_numbers import redact_personal_numbers
+from ..personal_numbers import redact_personal_numbers
 from .issue_body import Problem
 from .issue_forms import INTAKE_LABEL
 from .markdown_safe import neutralise

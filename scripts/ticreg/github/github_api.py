@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import EnvironmentFailed, UsageError
+from ..errors import EnvironmentFailed, UsageError
 
 API_URL = "https://api.github.com"
 # The account GITHUB_TOKEN acts as: comments and issues it writes carry it.

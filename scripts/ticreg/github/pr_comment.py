@@ -5,7 +5,7 @@ wrote, so they are untrusted text, read and never executed:
 
 - the pull request number: only its digits are kept (at most 9; nothing
   else in the file, and nothing at all, is refused);
-- the report: read up to a bound, neutralised (ticreg.markdown_safe) and
+- the report: read up to a bound, neutralised (ticreg.github.markdown_safe) and
   capped, with a note in Chinese where it was cut.
 
 The comment starts with a hidden marker. Each push updates the comment that
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EXIT_FINDINGS, TicregError
+from ..errors import EXIT_FINDINGS, TicregError
 from .github_api import GitHub
 from .markdown_safe import neutralise
 
