@@ -69,9 +69,13 @@ def write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
         return EXIT_OK
     stale = 0
     for path, text in files.items():
+        # Text mode, as before: a checkout with CRLF line endings (Windows,
+        # core.autocrlf) is still up to date. A file that is not UTF-8 is stale.
         try:
-            current = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            current: str | None = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            current = ""
+        except OSError:
             current = None
         if current != text:
             stale += 1
