@@ -14,6 +14,9 @@ import json
 from .findings import Finding
 from .unprintable import json_safe, visible
 
+# The formats ``emit`` writes; the first is the default.
+FORMATS = ("text", "json", "github")
+
 
 def summary(findings: list[Finding], files: int) -> dict:
     errors = sum(1 for f in findings if f.severity == "error")

@@ -52,21 +52,3 @@ def build_schemas(registry: Path) -> dict[str, str]:
         schema = {"$schema": _DRAFT, **schema}
         out[file_name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return out
-
-
-def write_schemas(output: Path, registry: Path) -> list[str]:
-    output.mkdir(parents=True, exist_ok=True)
-    schemas = build_schemas(registry)
-    for name, text in schemas.items():
-        (output / name).write_text(text, encoding="utf-8")
-    return sorted(schemas)
-
-
-def check_schemas(output: Path, registry: Path) -> list[str]:
-    """Names of schema files that are missing or differ from what the models give."""
-    stale = []
-    for name, text in build_schemas(registry).items():
-        path = output / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            stale.append(name)
-    return stale

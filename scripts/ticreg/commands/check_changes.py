@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import report
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import has_errors
-from ._common import add_registry_option, registry_root
+from ._common import add_format_option, add_registry_option, registry_root
 
 NAME = "check-changes"
 
@@ -24,7 +24,7 @@ def register(commands) -> None:
     parser.add_argument("--base", metavar="REV", required=True, help="基准版本（合并目标分支的提交）")
     parser.add_argument("--head", metavar="REV", help="变更后的版本（默认：工作区，包括未被忽略的未跟踪文件）")
     parser.add_argument("--actor", metavar="LOGIN", help="提交变更的代码托管平台账号；角色取基准版本的 staff.yml")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式（默认 text）")
+    add_format_option(parser, report.FORMATS)
     add_registry_option(parser)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path, PurePosixPath
 
-from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from ._common import add_registry_option, registry_root
+from ..errors import UsageError
+from ._common import add_check_option, add_registry_option, registry_root, write_or_check
 
 NAME = "codeowners"
 
@@ -20,7 +19,7 @@ def register(commands) -> None:
     )
     parser.add_argument("--output", metavar="PATH", default=None,
                         help="输出文件（默认：当前目录下的 .github/CODEOWNERS）")
-    parser.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新，不写入")
+    add_check_option(parser)
     add_registry_option(parser)
 
 
@@ -36,19 +35,4 @@ def run(args) -> int:
     except ValueError:
         raise UsageError(f"登记册目录 {root} 不在当前目录中：请在仓库根目录运行") from None
     output = Path(args.output) if args.output else Path(DEFAULT_OUTPUT)
-    text = generate(root, prefix)
-    if args.check:
-        try:
-            current = output.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != text:
-            state = "不存在" if current is None else "已过期"
-            sys.stderr.write(f"{output} {state}，请运行：{COMMAND}（再提交生成的文件）\n")
-            return EXIT_FINDINGS
-        sys.stderr.write(f"{output} 是最新的\n")
-        return EXIT_OK
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    sys.stderr.write(f"已写入 {output}\n")
-    return EXIT_OK
+    return write_or_check({output: generate(root, prefix)}, args.check, COMMAND)

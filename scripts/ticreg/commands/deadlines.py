@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK
-from ._common import add_registry_option, add_today_option, registry_root, today_from
+from ._common import add_format_option, add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "deadlines"
+# The formats ``deadlines`` renders (as_text, as_json, as_ics); the first is the default.
+FORMATS = ("text", "json", "ics")
 
 
 def register(commands) -> None:
@@ -19,9 +21,7 @@ def register(commands) -> None:
         "即将到期或已逾期的绩效评估、整改期限。",
     )
     add_today_option(parser, "按此日期列出", "--as-of")
-    parser.add_argument(
-        "--format", choices=("text", "json", "ics"), default="text", help="输出格式：text（默认）、json 或 ics（iCalendar）"
-    )
+    add_format_option(parser, FORMATS, {"ics": "iCalendar"})
     add_registry_option(parser)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_FINDINGS, EXIT_OK
-from ._common import add_registry_option, registry_root
+from ..errors import EXIT_FINDINGS
+from ._common import add_check_option, add_registry_option, registry_root, write_or_check
 
 NAME = "issue-forms"
 
@@ -20,12 +20,12 @@ def register(commands) -> None:
     )
     parser.add_argument("--output", metavar="DIR", default=None,
                         help="输出目录（默认：当前目录下的 .github/ISSUE_TEMPLATE）")
-    parser.add_argument("--check", action="store_true", help="只检查已提交的文件是否最新，不写入")
+    add_check_option(parser)
     add_registry_option(parser)
 
 
 def run(args) -> int:
-    from ..github.issue_forms import COMMAND, DEFAULT_OUTPUT, generate, stale
+    from ..github.issue_forms import COMMAND, DEFAULT_OUTPUT, generate
     from ..registry_context import load_policy
     from ..site.settings import CONFIG_FILE, SiteConfigError, load_site
 
@@ -35,17 +35,6 @@ def run(args) -> int:
     except SiteConfigError as exc:
         sys.stderr.write("".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.message}\n" for f in exc.findings))
         return EXIT_FINDINGS
-    files = generate(load_policy(root), site.url)
     output = Path(args.output) if args.output else Path(DEFAULT_OUTPUT)
-    if args.check:
-        outdated = stale(files, output)
-        if outdated:
-            sys.stderr.write(f"{output} 中的 {'、'.join(outdated)} 已过期或不存在，请运行：{COMMAND}（再提交生成的文件）\n")
-            return EXIT_FINDINGS
-        sys.stderr.write(f"{output} 中的议题表单是最新的\n")
-        return EXIT_OK
-    output.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (output / name).write_text(text, encoding="utf-8")
-    sys.stderr.write(f"已写入 {output}/：{'、'.join(files)}\n")
-    return EXIT_OK
+    files = generate(load_policy(root), site.url)
+    return write_or_check({output / name: text for name, text in files.items()}, args.check, COMMAND)

@@ -7,9 +7,10 @@ import sys
 
 from ..errors import EXIT_OK
 from ..today import parse_date_argument
-from ._common import add_registry_option, registry_root
+from ._common import add_format_option, add_registry_option, registry_root
 
 NAME = "publicity-window"
+FORMATS = ("text", "json")  # the first is the default
 
 
 def register(commands) -> None:
@@ -17,7 +18,7 @@ def register(commands) -> None:
         NAME, help="计算公示期", description="按第九条与节假日安排计算公示期和最早可认定日期。"
     )
     parser.add_argument("date", metavar="DATE", help="公示发布日期 YYYY-MM-DD")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
+    add_format_option(parser, FORMATS)
     add_registry_option(parser)
 
 

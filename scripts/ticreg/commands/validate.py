@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import report
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..findings import has_errors
-from ._common import add_registry_option, add_today_option, registry_root, today_from
+from ._common import add_format_option, add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "validate"
 
@@ -19,7 +19,7 @@ def register(commands) -> None:
         NAME, help="校验登记册文件", description="校验整个登记册，或对照登记册校验指定文件。"
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（默认：全部）")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text", help="输出格式（默认 text）")
+    add_format_option(parser, report.FORMATS)
     add_today_option(parser, "按此日期判断")
     add_registry_option(parser)
 

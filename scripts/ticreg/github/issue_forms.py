@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -384,16 +383,3 @@ def generate(policy: Policy, site_url: str) -> dict[str, str]:
     files = {form.file: render_form(form) for form in forms(policy, url)}
     files[CONFIG_FILE] = render_config(url)
     return files
-
-
-def stale(files: dict[str, str], directory: Path) -> list[str]:
-    """Names of the files that are missing or differ from what ``generate`` writes."""
-    out = []
-    for name, text in files.items():
-        try:
-            current = (directory / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != text:
-            out.append(name)
-    return out
