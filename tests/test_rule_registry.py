@@ -8,7 +8,7 @@ import string
 import pytest
 
 from ticreg.rules import load_all
-from ticreg.rules.registry import RULES, SCOPES, SEVERITIES, TEMPLATE_FIELDS, define
+from ticreg.catalog import RULES, SCOPES, SEVERITIES, TEMPLATE_FIELDS, define
 
 load_all()
 

@@ -53,7 +53,7 @@ from .registry_files import POLICY, STAFF, kind_of
 from .rules.changes import protected_paths  # importing it registers G901-G914
 from .rules import tree_entries  # noqa: F401  (importing it registers G915-G916)
 from .rules import frozen as _frozen  # noqa: F401  (registers G918-G924)
-from .rules.registry import RULES, Hit, checks_for
+from .catalog import RULES, Hit, checks_for
 from .schema_check import errors_to_findings, validate_model
 
 # Only the change rules (and the loader and schema rules every module

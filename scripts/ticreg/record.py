@@ -47,7 +47,7 @@ from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_policy
 from .registry_files import APPLICATIONS, CENTERS, display_path, shown_under
-from .rules.registry import RULES, checks_for
+from .catalog import RULES, checks_for
 from .safe_files import LockedFile, locked
 from .schema_check import field_label, validate_model
 from .yaml_writer import as_loaded

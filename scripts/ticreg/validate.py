@@ -18,7 +18,7 @@ from .process.calendar import WorkingCalendar
 from .loader import locate
 from .registry_files import Record, discover, display_path, load_record
 from .rules import load_all
-from .rules.registry import RULES, Hit, checks_for
+from .catalog import RULES, Hit, checks_for
 from .schema_check import field_label, show_input, validate_model
 
 load_all()

@@ -1,4 +1,4 @@
-"""The rules: one registry (registry.py) and one module per part of the measures.
+"""The rules: one module per part of the measures; the catalogue is ticreg.catalog.
 
     eligibility.py    Art. 8: lead unit, IP, director, team, equipment, area, declarations
     structure.py      Art. 6, 7, 9(3), 16: category, cluster, naming, direct certification

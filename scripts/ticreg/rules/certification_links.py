@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..findings import dotted
 from ..process.replay import final_state, replay_application
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 
 def _center_name_at_certification(center) -> str:

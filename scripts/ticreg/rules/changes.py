@@ -29,7 +29,7 @@ from ..process.machine import (
     expected_stage,
 )
 from ..findings import FILE_TOP, dotted
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 _ORDER = "第九条、第十四条、第十五条、第十六条"

@@ -8,7 +8,7 @@ from typing import Iterator
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
 from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
-from .registry import Hit, define, hit, rule
+from ..catalog import Hit, define, hit, rule
 
 _DATA = "登记册数据规范"
 

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 # A field whose JSON Schema carries this may hold a future date by nature.
 FUTURE_ALLOWED = "x-future-allowed"

@@ -19,7 +19,7 @@ from ..identifiers import (
     uscc_expected_check_character,
     uscc_format_ok,
 )
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 _8_1 = "第八条第（一）项"
 _8_2 = "第八条第（二）项"

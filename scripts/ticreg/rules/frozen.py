@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings import FILE_TOP, dotted
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 _9 = "第九条"

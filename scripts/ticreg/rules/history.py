@@ -11,7 +11,7 @@ from typing import Iterator
 from ticreg_schemas.center import Center
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 _ALWAYS = frozenset({"date", "event", "note"})
 

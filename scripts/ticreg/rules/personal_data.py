@@ -11,7 +11,7 @@ from typing import Iterator
 from ..findings import field_path
 from ..loader import PosDict, PosList
 from ..personal_numbers import find_personal_numbers
-from .registry import Hit, define, hit, rule
+from ..catalog import Hit, define, hit, rule
 
 # Both kinds of number have at least 11 digits, so shorter text holds none;
 # the detector itself skips cheaply over text without 11 digits close together.

@@ -22,7 +22,7 @@ from ..process.machine import (
 )
 from ..process.publicity import publicity_window
 from ..process.replay import replay_application, replay_center
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 _9 = "第九条"
 

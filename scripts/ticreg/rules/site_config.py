@@ -6,7 +6,7 @@ inside extra.tic are reported with the usual S101–S106 wording.
 
 from __future__ import annotations
 
-from .registry import define
+from ..catalog import define
 
 _SITE = "网站配置"
 

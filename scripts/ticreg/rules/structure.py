@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ticreg_schemas.application import CertificationFields, ChangeApplication, DirectCertificationApplication
 
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 
 @rule("C201", severity="error", article="第六条", scope=("application", "center"),

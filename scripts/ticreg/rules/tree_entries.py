@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from ..registry_files import LAYOUT
-from .registry import Hit, hit, rule
+from ..catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 

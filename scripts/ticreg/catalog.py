@@ -13,9 +13,9 @@ import string
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from ..findings import Finding
-from ..personal_numbers import redact_personal_numbers
-from ..unprintable import visible
+from .findings import Finding
+from .personal_numbers import redact_personal_numbers
+from .unprintable import visible
 
 SEVERITIES = ("error", "warning")
 
