@@ -80,9 +80,6 @@ OPTION_OF_FIELD = {
     "note": "--note",
 }
 
-# The rule modules whose checks judge history events: the same functions validation runs.
-_HISTORY_RULE_MODULES = ("ticreg.rules.process", "ticreg.rules.history", "ticreg.rules.frozen")
-
 
 @dataclass(frozen=True)
 class Target:
@@ -215,7 +212,7 @@ def _rule_findings(model, ctx, index: int, shown: str, extra: set[tuple]) -> lis
     scope = "center" if isinstance(model, Center) else "application"
     found = []
     for rule in checks_for(scope):
-        if rule.check.__module__ not in _HISTORY_RULE_MODULES:
+        if rule.group != "history":
             continue
         for h in rule.check(model, ctx):
             if h.where[:2] != ("history", index) and (rule.id, h.where) not in extra:

@@ -8,14 +8,14 @@ from typing import Iterator
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
 from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
-from ..catalog import Hit, define, hit, rule
+from ..catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 
 
-define("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
-       template="登记册缺少规则参数文件 {expected}，无法按规则检查",
-       doc="每个登记册都须有 registry/policy.yml：全部阈值与清单都从这里读取。")
+rule("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
+     template="登记册缺少规则参数文件 {expected}，无法按规则检查",
+     doc="每个登记册都须有 registry/policy.yml：全部阈值与清单都从这里读取。")
 
 
 @rule("X501", severity="error", article=_DATA, scope="registry", title="代号重复",

@@ -43,6 +43,8 @@ def _credit_codes(model) -> Iterator[tuple[tuple, str]]:
             yield ("co_builders", i, "uscc"), builder.uscc
 
 
+@rule("E101", severity="error", article=_8_1, scope=("application", "center"), title="统一社会信用代码无效",
+      template="{field}“{actual}”不是有效的统一社会信用代码：{expected}")
 def _uscc_valid(model, ctx) -> Iterator[Hit]:
     """统一社会信用代码须符合 GB 32100-2015：18位，字符取自国家标准的字符集，
     第18位为按标准算法计算的校验码。以字母开头的代码（登记管理机关为 A、N、Y 等，
@@ -54,6 +56,8 @@ def _uscc_valid(model, ctx) -> Iterator[Hit]:
             yield hit(where, actual=code, expected=problem)
 
 
+@rule("E102", severity="error", article=_8_1, scope="application", title="牵头单位不在晋城市登记",
+      template="牵头单位统一社会信用代码“{actual}”的登记地代码为 {other}，不在晋城市（应以 {expected} 开头）")
 def _registered_in_jincheng(model, ctx) -> Iterator[Hit]:
     """牵头单位应在晋城市内注册登记：统一社会信用代码第3至8位是登记管理机关的
     行政区划码，须以 policy.yml 中 registration_division_prefix（晋城市 1405）开头。
@@ -66,22 +70,12 @@ def _registered_in_jincheng(model, ctx) -> Iterator[Hit]:
             yield hit(("lead_unit", "uscc"), actual=code, other=division, expected=prefix)
 
 
+@rule("E103", severity="error", article=_8_1, scope="application", title="牵头单位不是独立法人",
+      template="牵头单位应具有独立法人资格：independent_legal_person 为 {actual}，应为 {expected}")
 def _independent_legal_person(model, ctx) -> Iterator[Hit]:
     """牵头单位应具有独立法人资格（lead_unit.independent_legal_person 为 true）。"""
     if not model.lead_unit.independent_legal_person:
         yield hit(("lead_unit", "independent_legal_person"), actual="false", expected="true")
-
-
-rule("E101", severity="error", article=_8_1, scope=("application", "center"), title="统一社会信用代码无效",
-     template="{field}“{actual}”不是有效的统一社会信用代码：{expected}")(_uscc_valid)
-rule("E102", severity="error", article=_8_1, scope="application", title="牵头单位不在晋城市登记",
-     template="牵头单位统一社会信用代码“{actual}”的登记地代码为 {other}，不在晋城市（应以 {expected} 开头）")(
-    _registered_in_jincheng
-)
-rule("E103", severity="error", article=_8_1, scope="application", title="牵头单位不是独立法人",
-     template="牵头单位应具有独立法人资格：independent_legal_person 为 {actual}，应为 {expected}")(
-    _independent_legal_person
-)
 
 
 def _applies_thresholds(model) -> bool:

@@ -194,7 +194,7 @@ def center_fixed_fields_unchanged(change, ctx) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------
 # The amended event itself (ticreg validate and ticreg record)
 # ---------------------------------------------------------------------------
-@rule("H703", severity="error", article="第九条、登记册数据规范", scope="application",
+@rule("H703", group="history", severity="error", article="第九条、登记册数据规范", scope="application",
       title="更正事件列出的字段无效",
       template="{field}：更正（amended）的 fields 中“{actual}”{expected}")
 def amended_fields_name_profile_fields(model, ctx) -> Iterator[Hit]:

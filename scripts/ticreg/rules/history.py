@@ -16,7 +16,7 @@ from ..catalog import Hit, hit, rule
 _ALWAYS = frozenset({"date", "event", "note"})
 
 
-@rule("H701", severity="error", article="第九条、第十四条、第十五条", scope=("application", "center"),
+@rule("H701", group="history", severity="error", article="第九条、第十四条、第十五条", scope=("application", "center"),
       title="办理记录缺少或多出字段",
       template="{field}：“{actual}”事件{expected}")
 def event_fields(model, ctx) -> Iterator[Hit]:
@@ -33,7 +33,7 @@ def event_fields(model, ctx) -> Iterator[Hit]:
             yield hit(("history", i, name), at_key=True, actual=event.event, expected=f"不应填写 {name}")
 
 
-@rule("H702", severity="error", article="第十四条", scope="center",
+@rule("H702", group="history", severity="error", article="第十四条", scope="center",
       title="整改结论缺少整改期限",
       template="{field}：评估结论为整改时须填写整改期限 rectification_deadline，且应晚于评估日期 {expected}；实际为 {actual}")
 def rectification_deadline(model, ctx) -> Iterator[Hit]:

@@ -11,7 +11,7 @@ from typing import Iterator
 from ..findings import field_path
 from ..loader import PosDict, PosList
 from ..personal_numbers import find_personal_numbers
-from ..catalog import Hit, define, hit, rule
+from ..catalog import Hit, hit, rule
 
 # Both kinds of number have at least 11 digits, so shorter text holds none;
 # the detector itself skips cheaply over text without 11 digits close together.
@@ -94,16 +94,16 @@ def mobile_numbers(record, ctx) -> Iterator[Hit]:
 
 # ticreg build's last line of defence (site/personal_guard.py): a number
 # validate let through (in a field it allows, say) must still never be published.
-define("P603", severity="error", article="个人信息保护", scope="site",
-       title="网站内容中出现居民身份证号",
-       template="{field} 中的居民身份证号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
-       doc="""发布前的最后一道检查：ticreg build 在写出任何页面和数据文件（中心页面、centers.json、
-       centers.csv、notices.json、公告订阅、日程文件、手写页面）之前，用与 ticreg validate 相同的识别方法
-       检查公开的每个值和每个生成的文件。发现居民身份证号即中止构建，网站目录不写入任何内容；
-       报告指出号码来自哪个登记文件的哪个字段（找不到来源时指出生成的文件和行列）。""")
-define("P604", severity="error", article="个人信息保护", scope="site",
-       title="网站内容中出现手机号",
-       template="{field} 中的手机号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
-       doc="""发布前的最后一道检查：申报联系人电话等允许填写手机号的字段只供审核、不公开；若手机号
-       经任何途径进入将要发布的页面或数据文件，ticreg build 即中止构建，网站目录不写入任何内容，
-       并指出号码来自哪个登记文件的哪个字段。""")
+rule("P603", severity="error", article="个人信息保护", scope="site",
+     title="网站内容中出现居民身份证号",
+     template="{field} 中的居民身份证号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
+     doc="""发布前的最后一道检查：ticreg build 在写出任何页面和数据文件（中心页面、centers.json、
+     centers.csv、notices.json、公告订阅、日程文件、手写页面）之前，用与 ticreg validate 相同的识别方法
+     检查公开的每个值和每个生成的文件。发现居民身份证号即中止构建，网站目录不写入任何内容；
+     报告指出号码来自哪个登记文件的哪个字段（找不到来源时指出生成的文件和行列）。""")
+rule("P604", severity="error", article="个人信息保护", scope="site",
+     title="网站内容中出现手机号",
+     template="{field} 中的手机号 {actual} 会公开在 {other}；网站未构建，请删除该号码",
+     doc="""发布前的最后一道检查：申报联系人电话等允许填写手机号的字段只供审核、不公开；若手机号
+     经任何途径进入将要发布的页面或数据文件，ticreg build 即中止构建，网站目录不写入任何内容，
+     并指出号码来自哪个登记文件的哪个字段。""")

@@ -41,7 +41,7 @@ def _label(model, event_name: str) -> str:
     return f"{event_name}（{table[event_name].label}）"
 
 
-@rule("F801", severity="error", article="第九条、第十四条、第十五条、第十六条", scope=("application", "center"),
+@rule("F801", group="history", severity="error", article="第九条、第十四条、第十五条、第十六条", scope=("application", "center"),
       title="事件顺序不合法",
       template="{field}：当前状态为“{other}”，不能记录“{actual}”；此时可记录：{expected}")
 def legal_order(model, ctx) -> Iterator[Hit]:
@@ -69,7 +69,7 @@ def legal_order(model, ctx) -> Iterator[Hit]:
         )
 
 
-@rule("F802", severity="error", article=_9, scope=("application", "center"), title="日期倒序",
+@rule("F802", group="history", severity="error", article=_9, scope=("application", "center"), title="日期倒序",
       template="{field}：日期 {actual} 早于前一条记录的日期 {expected}；记录须按时间顺序追加")
 def dates_never_decrease(model, ctx) -> Iterator[Hit]:
     """办理记录的日期不能早于前一条记录（同一天可以有多条）。"""
@@ -79,7 +79,7 @@ def dates_never_decrease(model, ctx) -> Iterator[Hit]:
             yield hit(("history", i, "date"), actual=current.isoformat(), expected=before.isoformat())
 
 
-@rule("F803", severity="error", article=_9, scope=("application", "center"), title="日期晚于今天",
+@rule("F803", group="history", severity="error", article=_9, scope=("application", "center"), title="日期晚于今天",
       template="{field}：日期 {actual} 晚于今天（北京时间 {expected}）；不能预先记录尚未发生的事件")
 def no_future_events(model, ctx) -> Iterator[Hit]:
     """不能记录尚未发生的事件。“今天”按北京时间（Asia/Shanghai）计算，而不是运行机器的本地日期：
@@ -101,7 +101,7 @@ def _windows(model, ctx):
             yield published, step
 
 
-@rule("F804", severity="error", article=_9, scope="application", title="公示期未满即认定",
+@rule("F804", group="history", severity="error", article=_9, scope="application", title="公示期未满即认定",
       template="{field}：认定日期 {actual} 早于可认定日期 {expected}（公示自 {other}）")
 def certified_after_publicity(model, ctx) -> Iterator[Hit]:
     """公示时间为5个工作日，公示期内无异议的才下达认定文件。公示自发布日起算（发布日不是工作日的，
@@ -121,7 +121,7 @@ def certified_after_publicity(model, ctx) -> Iterator[Hit]:
             )
 
 
-@rule("F805", severity="error", article=_9, scope="application", title="缺少节假日安排",
+@rule("F805", group="history", severity="error", article=_9, scope="application", title="缺少节假日安排",
       template="{field}：无法计算公示期，缺少 {actual} 年的节假日安排；请添加 {expected}")
 def calendar_year_present(model, ctx) -> Iterator[Hit]:
     """计算公示期需要当年的节假日安排（registry/calendar/<年份>.yml）。登记册不猜测任何一年的
@@ -135,7 +135,7 @@ def calendar_year_present(model, ctx) -> Iterator[Hit]:
                           expected=f"registry/calendar/{missing.year}.yml")
 
 
-@rule("F806", severity="error", article=_9, scope="application", title="不予通过的环节不符",
+@rule("F806", group="history", severity="error", article=_9, scope="application", title="不予通过的环节不符",
       template="{field}：此时待进行的是“{expected}”，不予通过的环节 stage 写的是“{actual}”")
 def rejection_stage(model, ctx) -> Iterator[Hit]:
     """不予通过（rejected）须写明在哪个审核环节作出：它必须是当时正待进行的环节，例如组织管理部门
@@ -148,7 +148,7 @@ def rejection_stage(model, ctx) -> Iterator[Hit]:
                           expected=f"{stage}（{REVIEW_STAGES[stage]}）")
 
 
-@rule("F807", severity="error", article=_9, scope="application", title="异议未处理即认定",
+@rule("F807", group="history", severity="error", article=_9, scope="application", title="异议未处理即认定",
       template="{field}：公示期内的异议尚未处理，不能认定；应先记录 {expected}")
 def no_certification_over_objection(model, ctx) -> Iterator[Hit]:
     """公示期内有异议的，须先作出处理：异议成立（objection-upheld）则不予认定，异议不成立
@@ -159,7 +159,7 @@ def no_certification_over_objection(model, ctx) -> Iterator[Hit]:
                       expected=["objection-dismissed（异议不成立）", "objection-upheld（异议成立）"])
 
 
-@rule("F810", severity="warning", article="第十四条", scope="center", title="绩效评估逾期",
+@rule("F810", group="history", severity="warning", article="第十四条", scope="center", title="绩效评估逾期",
       template="{field}：按三年周期应在 {expected} 前完成绩效评估，今天（{actual}）已逾期")
 def evaluation_overdue(model, ctx) -> Iterator[Hit]:
     """中心认定后以三年为周期定期绩效评估：第 k 次评估应在认定日期后 3k 年的对应日完成
@@ -170,7 +170,7 @@ def evaluation_overdue(model, ctx) -> Iterator[Hit]:
         yield hit(("history",), expected=status.next_due.isoformat(), actual=ctx.today.isoformat())
 
 
-@rule("F811", severity="warning", article="第十四条", scope="center", title="整改期满未复评",
+@rule("F811", group="history", severity="warning", article="第十四条", scope="center", title="整改期满未复评",
       template="{field}：整改期限 {expected} 已过（今天 {actual}），尚未记录复评结论")
 def rectification_overdue(model, ctx) -> Iterator[Hit]:
     """评估结论为整改的，整改期满后应再次评估并记录结论（保留、继续整改或撤销）。"""
