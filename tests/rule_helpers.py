@@ -214,7 +214,7 @@ def make_pending(mini) -> None:
 def checking_rules() -> dict:
     """All registered rules that have a check, by rule id."""
     from ticreg import rules
-    from ticreg.rules.registry import RULES
+    from ticreg.catalog import RULES
 
     rules.load_all()
     return {rid: r for rid, r in RULES.items() if r.check is not None}

@@ -52,7 +52,7 @@ def test_quick_start_has_exactly_the_two_commands_ci_relies_on():
 
 def test_every_rule_family_in_the_readme_exists():
     from ticreg.rules import load_all
-    from ticreg.rules.registry import RULES
+    from ticreg.catalog import RULES
 
     load_all()
     prefixes = {rule_id[0] for rule_id in RULES}

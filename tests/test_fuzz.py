@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import EXEMPLAR_APPLICATION, EXEMPLAR_CENTER, REGISTRY
 from ticreg.findings import Finding
 from ticreg.loader import PosDict, load_bytes
-from ticreg.rules.registry import RULES, SEVERITIES
+from ticreg.catalog import RULES, SEVERITIES
 from ticreg.validate import validate_registry
 
 FAST = settings(max_examples=150, deadline=None, database=None)

@@ -25,7 +25,7 @@ from ticreg.process.machine import (
     ROLES,
 )
 from ticreg.rules import load_all
-from ticreg.rules.registry import RULES
+from ticreg.catalog import RULES
 
 HANDBOOK_DIR = REPO / "docs" / "handbook"
 STAFF = HANDBOOK_DIR / "staff.md"

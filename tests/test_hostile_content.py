@@ -32,7 +32,7 @@ from ticreg import report
 from ticreg.findings import Finding
 from ticreg.loader import MAX_NESTING, load_bytes
 from ticreg.github.markdown_safe import neutralise
-from ticreg.rules.registry import RULES
+from ticreg.catalog import RULES
 from ticreg.unprintable import REFUSED, json_safe, visible
 
 APPLICATION = "registry/applications/zezhou/2024-zezhou-001.yml"

@@ -14,7 +14,7 @@ from conftest import REPO
 from ticreg.process.machine import APPLICATION_TRANSITIONS, CENTER_TRANSITIONS
 from ticreg.record import OPTION_OF_FIELD
 from ticreg.rules import load_all
-from ticreg.rules.registry import RULES
+from ticreg.catalog import RULES
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
 TEMPLATE_DIR = REPO / ".github" / "PULL_REQUEST_TEMPLATE"

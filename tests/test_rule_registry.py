@@ -8,7 +8,8 @@ import string
 import pytest
 
 from ticreg.rules import load_all
-from ticreg.rules.registry import RULES, SCOPES, SEVERITIES, TEMPLATE_FIELDS, define
+from ticreg.catalog import RULES, SCOPES, SEVERITIES, TEMPLATE_FIELDS
+from ticreg.catalog import rule as register_rule
 
 load_all()
 
@@ -18,7 +19,7 @@ ALL = sorted(RULES.values(), key=lambda r: r.id)
 def test_rule_ids_are_unique_and_redefinition_is_refused():
     assert len({r.id for r in ALL}) == len(ALL)
     with pytest.raises(ValueError):
-        define("E101", severity="error", article="x", title="x", template="x", doc="x", scope="application")
+        register_rule("E101", severity="error", article="x", title="x", template="x", doc="x", scope="application")
 
 
 @pytest.mark.parametrize("rule", ALL, ids=lambda r: r.id)

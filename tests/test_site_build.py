@@ -325,7 +325,7 @@ def test_every_site_rule_has_a_failing_case():
     import inspect
 
     from ticreg.rules import load_all
-    from ticreg.rules.registry import RULES
+    from ticreg.catalog import RULES
 
     load_all()
     assert {rule_id for rule_id, rule in RULES.items() if "site" in rule.scope} == set(SITE_RULE_CASES)

@@ -18,7 +18,7 @@ from conftest import REGISTRY, REPO, build_site_in, copy_site_inputs
 from test_site_notices_data import built_page, parse, resolves, squash
 from ticreg.process import machine
 from ticreg.rules import load_all
-from ticreg.rules.registry import RULES
+from ticreg.catalog import RULES
 
 POLICY = yaml.safe_load((REGISTRY / "policy.yml").read_text(encoding="utf-8"))
 DEPARTMENTS = yaml.safe_load((REGISTRY / "departments.yml").read_text(encoding="utf-8"))["departments"]
@@ -212,7 +212,7 @@ def test_docstring_line_breaks_do_not_split_chinese_words(doc, expected):
 
 
 def test_a_rule_family_without_a_heading_fails_the_build(monkeypatch):
-    from ticreg.rules.registry import Rule
+    from ticreg.catalog import Rule
     from ticreg.site.pages import rules as page
 
     load_all()

@@ -24,7 +24,7 @@ import pytest
 from conftest import REGISTRY, REPO
 from ticreg.registry_context import load_policy
 from ticreg.rules import load_all
-from ticreg.rules.registry import RULES
+from ticreg.catalog import RULES
 from ticreg_schemas import Policy
 
 POLICY = load_policy(REGISTRY)

@@ -47,13 +47,14 @@ from .findings import Finding, sort_findings
 from .git_trees import REGULAR_MODES, Blob, Repository, describe_mode, relative_to_top
 from .loader import MAX_FILE_BYTES, LoadedFile, load_bytes, locate
 from .process.calendar import CALENDAR_DIR, MissingCalendarYear, WorkingCalendar
-from .process.machine import ROLES, Transition, application_transition, center_transition
+from .process.machine import Transition, application_transition, center_transition
 from .process.publicity import PublicityWindow, publicity_window
 from .registry_files import POLICY, STAFF, kind_of
 from .rules.changes import protected_paths  # importing it registers G901-G914
 from .rules import tree_entries  # noqa: F401  (importing it registers G915-G916)
 from .rules import frozen as _frozen  # noqa: F401  (registers G918-G924)
-from .rules.registry import RULES, Hit, checks_for
+from .catalog import RULES, Hit, checks_for
+from .engine import Actor, ChangeContext, findings_for
 from .schema_check import errors_to_findings, validate_model
 
 # Only the change rules (and the loader and schema rules every module
@@ -67,20 +68,6 @@ class StaffUnavailable(TicregError):
     """--actor was given but the base has no staff.yml that can be read."""
 
     exit_code = EXIT_FINDINGS
-
-
-@dataclass(frozen=True)
-class Actor:
-    login: str
-    role: str  # applicant, department, bureau or admin
-    department: str | None
-    listed: bool  # in staff.yml at the base
-
-    def describe(self) -> str:
-        if not self.listed:
-            return f"{self.login}（未列入基准版本的 staff.yml，视为{ROLES['applicant']}）"
-        where = f"，{self.department}" if self.department else ""
-        return f"{self.login}（{ROLES[self.role]}{where}）"
 
 
 @dataclass(frozen=True)
@@ -165,8 +152,8 @@ class _WindowUnknown(Exception):
 
 
 @dataclass
-class Context:
-    """What the rules consult besides the change they look at."""
+class PullRequestContext(ChangeContext):
+    """The ChangeContext of a pull request: what the rules consult besides the change they look at."""
 
     repo: Repository
     base: str
@@ -349,7 +336,7 @@ def _application_kind(change: Change) -> str | None:
     return None
 
 
-def _analyse_history(change: Change, ctx: Context) -> HistoryDiff:
+def _analyse_history(change: Change, ctx: PullRequestContext) -> HistoryDiff:
     record = change.kind
     model = _EVENT_MODELS[record]
     app_kind = _application_kind(change) if record == "application" else None
@@ -417,7 +404,7 @@ def _analyse_history(change: Change, ctx: Context) -> HistoryDiff:
     return HistoryDiff(record, app_kind, rewritten, removed, base_state, added)
 
 
-def _analyse(change: Change, ctx: Context) -> None:
+def _analyse(change: Change, ctx: PullRequestContext) -> None:
     if change.kind not in RECORD_KINDS:
         return
     base, head = change.base_raw, change.head_raw
@@ -463,7 +450,7 @@ def _shown(repo: Repository, path: str, cwd: Path) -> str:
         return path
 
 
-def _actor(login: str, ctx: Context) -> Actor:
+def _actor(login: str, ctx: PullRequestContext) -> Actor:
     """The role of ``login`` in staff.yml at the base (GitHub logins ignore case)."""
     path = ctx.prefix + STAFF
     blob = ctx.repo.blobs(ctx.base, [path]).get(path)
@@ -502,7 +489,7 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
         changes[changed.path] = Change(changed.path, _shown(repo, changed.path, cwd), changed.status, kind, department)
 
     _settle_entries(changes, repo, base_commit, head_commit, prefix)
-    ctx = Context(repo, base_commit, head_commit, prefix, None, changes, protected_paths(prefix))
+    ctx = PullRequestContext(repo, base_commit, head_commit, prefix, None, changes, protected_paths(prefix))
     if actor is not None:
         ctx.actor = _actor(actor, ctx)
 
@@ -540,10 +527,13 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
             findings.extend(change.head.findings)  # a file the loader cannot read cannot be judged
     rules = checks_for("changes")
     for change in changes.values():
+
+        def place(h: Hit, change: Change = change) -> tuple[str, tuple[int, int]]:
+            target = changes[h.path] if h.path is not None else change
+            return target.shown, _position(target, h)
+
         for rule in rules:
-            for h in rule.check(change, ctx):
-                target = changes[h.path] if h.path is not None else change
-                findings.append(rule.finding(target.shown, _position(target, h), **h.values))
+            findings.extend(findings_for(rule, rule.check(change, ctx), place))
     return Outcome(sort_findings(findings), len(changes))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .findings import Finding
-from .rules.registry import RULES
+from .catalog import RULES
 
 FILE, FOLDER, LINK, SPECIAL = "file", "folder", "link", "special"
 

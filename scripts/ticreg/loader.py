@@ -42,7 +42,7 @@ from yaml.events import (
 
 from .file_entries import FILE, LINK, entry_finding, entry_kind, open_regular
 from .findings import Finding
-from .rules.registry import RULES
+from .catalog import RULES
 from .unprintable import describe, find_refused, remedy
 
 # A technical guard, not a rule of the measures: a real application is a few

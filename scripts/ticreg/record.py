@@ -47,9 +47,11 @@ from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_policy
 from .registry_files import APPLICATIONS, CENTERS, display_path, shown_under
-from .rules.registry import RULES, checks_for
+from .catalog import RULES, checks_for
+from .rules import load_all
+from .engine import RegistryContext, findings_for
 from .safe_files import LockedFile, locked
-from .schema_check import field_label, validate_model
+from .schema_check import validate_model
 from .yaml_writer import as_loaded
 
 __all__ = ["RecordRefused", "Recorded", "build_event", "find_target", "record_event"]
@@ -79,9 +81,6 @@ OPTION_OF_FIELD = {
     "fields": "--fields",
     "note": "--note",
 }
-
-# The rule modules whose checks judge history events: the same functions validation runs.
-_HISTORY_RULE_MODULES = ("ticreg.rules.process", "ticreg.rules.history", "ticreg.rules.frozen")
 
 
 @dataclass(frozen=True)
@@ -210,20 +209,16 @@ def _option_hints(findings: list[Finding], event_name: str, target: Target) -> l
     return hints
 
 
-def _rule_findings(model, ctx, index: int, shown: str, extra: set[tuple]) -> list[Finding]:
+def _rule_findings(model, ctx: RegistryContext, index: int, shown: str, extra: set[tuple]) -> list[Finding]:
     """What the history rules say about item ``index``, and the (rule, place) pairs in ``extra``."""
+    load_all()  # the same checks validation runs
     scope = "center" if isinstance(model, Center) else "application"
-    found = []
+    found: list[Finding] = []
     for rule in checks_for(scope):
-        if rule.check.__module__ not in _HISTORY_RULE_MODULES:
+        if rule.group != "history":
             continue
-        for h in rule.check(model, ctx):
-            if h.where[:2] != ("history", index) and (rule.id, h.where) not in extra:
-                continue
-            values = dict(h.values)
-            if "field" in rule.fields and "field" not in values:
-                values["field"] = field_label(type(model), h.where)
-            found.append(rule.finding(shown, (0, 0), **values))
+        hits = (h for h in rule.check(model, ctx) if h.where[:2] == ("history", index) or (rule.id, h.where) in extra)
+        found.extend(findings_for(rule, hits, lambda h: (shown, (0, 0)), type(model)))
     return found
 
 
@@ -310,7 +305,7 @@ def _checked_shape(models: _Models, raw: dict, history_raw: list, raw_event: dic
     return models.file.model_construct(kind=raw["kind"], history=typed)
 
 
-def _check_process(root: Path, cwd: Path, target: Target, shown: str, model, ctx, index: int, event: dict,
+def _check_process(root: Path, cwd: Path, target: Target, shown: str, model, ctx: RegistryContext, index: int, event: dict,
                    hints: Callable[[list[Finding]], list[str]]) -> Path | None:
     """Order, dates, publicity window, by the rules validation runs; for a certification,
     the center file it needs (returned)."""
@@ -370,8 +365,6 @@ def _record_locked(
     root: Path, cwd: Path, target: Target, shown: str, lock: LockedFile, event_name: str, fields: dict,
     today: dt.date,
 ) -> Recorded:
-    from .validate import Context
-
     original = lock.read()
     loaded = load_bytes(original, shown)
     if not loaded.ok:
@@ -395,7 +388,7 @@ def _record_locked(
 
     # 1. The event's shape; 2. the process.
     model = _checked_shape(models, raw, history_raw, raw_event, shown, policy, hints)
-    ctx = Context(policy=policy, records=[], today=today, calendar=calendar)
+    ctx = RegistryContext(policy=policy, records=[], today=today, calendar=calendar)
     center_file = _check_process(root, cwd, target, shown, model, ctx, index, event, hints)
 
     # 3. The new text: the original bytes with the item spliced in; 4. written and validated.

@@ -17,7 +17,7 @@ from ticreg_schemas.common import FIELD_NAME_PATTERN, IDENTIFIER_PATTERN, Decima
 
 from .findings import Finding
 from .loader import locate
-from .rules.registry import RULES
+from .catalog import RULES
 
 _PATTERN_HINTS = {
     IDENTIFIER_PATTERN: "只能用小写字母、数字和连字符，且不以连字符开头或结尾",

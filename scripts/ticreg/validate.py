@@ -3,47 +3,24 @@
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import datetime as dt
 
 from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy, Staff
 from ticreg_schemas.calendar import CalendarYear
-from ticreg_schemas.departments import Department
 
 from .findings import Finding, sort_findings
-from .process.calendar import WorkingCalendar
 from .loader import locate
 from .registry_files import Record, discover, display_path, load_record
 from .rules import load_all
-from .rules.registry import RULES, Hit, checks_for
-from .schema_check import field_label, show_input, validate_model
+from .catalog import RULES, Hit, Rule, checks_for
+from .engine import Place, RegistryContext, findings_for
+from .schema_check import show_input, validate_model
 
 load_all()
-
-
-@dataclass
-class Context:
-    """What a check may consult besides the record it looks at."""
-
-    policy: Policy
-    records: list[Record]
-    departments: dict[str, Department] = field(default_factory=dict)
-    applications: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    centers: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    department_record: Record | None = None
-    # IDs written in application and center files, valid or not: a reference
-    # to a file that exists but has a schema error is not a broken reference.
-    application_ids: set[str] = field(default_factory=set)
-    center_ids: set[str] = field(default_factory=set)
-    # "Today" in Asia/Shanghai, passed in; None skips the checks that need it.
-    today: dt.date | None = None
-    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
-    # Values several checks derive from one model (a replayed history, say),
-    # computed once per run; keyed by id(model), stable while records live.
-    derived: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -95,20 +72,17 @@ def _check_schema(record: Record, policy: Policy | None) -> None:
         record.findings.extend(found)
 
 
-def _position(record: Record, hit: Hit) -> tuple[int, int]:
-    return locate(record.raw, hit.where, at_key=hit.at_key)
+def _placed_in(record: Record) -> Place:
+    return lambda h: (record.path, locate(record.raw, h.where, at_key=h.at_key))
 
 
-def _run(rule, record: Record, hits) -> None:
-    for h in hits:
-        values = dict(h.values)
-        if "field" in rule.fields and "field" not in values and record.model is not None:
-            values["field"] = field_label(type(record.model), h.where)
-        record.findings.append(rule.finding(record.path, _position(record, h), **values))
+def _run(rule: Rule, record: Record, hits: Iterable[Hit]) -> None:
+    model_type = type(record.model) if record.model is not None else None
+    record.findings.extend(findings_for(rule, hits, _placed_in(record), model_type))
 
 
-def _build_context(policy: Policy, records: list[Record], today: dt.date | None) -> Context:
-    ctx = Context(policy, records, today=today)
+def _build_context(policy: Policy, records: list[Record], today: dt.date | None) -> RegistryContext:
+    ctx = RegistryContext(policy, records, today=today)
     for record in records:
         written_id = record.raw.get("id") if isinstance(record.raw, dict) else None
         if isinstance(written_id, str):
@@ -131,7 +105,7 @@ def _build_context(policy: Policy, records: list[Record], today: dt.date | None)
     return ctx
 
 
-def _run_checks(ctx: Context, root: Path) -> list[Finding]:
+def _run_checks(ctx: RegistryContext, root: Path) -> list[Finding]:
     """Every registered check; per-file findings go to their record, the rest are returned."""
     per_scope = {
         scope: checks_for(scope)
@@ -145,12 +119,16 @@ def _run_checks(ctx: Context, root: Path) -> list[Finding]:
             for rule in per_scope[record.kind]:
                 _run(rule, record, rule.check(record.model, ctx))
     by_path = {record.path: record for record in ctx.records}
-    findings = []
+
+    def place(h: Hit) -> tuple[str, tuple[int, int]]:
+        record = by_path.get(h.path)
+        if record is None or record.raw is None:
+            return h.path, (1, 1)
+        return _placed_in(record)(h)
+
+    findings: list[Finding] = []
     for rule in checks_for("registry"):
-        for h in rule.check(ctx, root):
-            record = by_path.get(h.path)
-            pos = _position(record, h) if record is not None and record.raw is not None else (1, 1)
-            findings.append(rule.finding(h.path, pos, **h.values))
+        findings.extend(findings_for(rule, rule.check(ctx, root), place))
     return findings
 
 
@@ -165,11 +143,11 @@ def validate_registry(
     return _with_collector_paused(root, cwd, only, today)[1]
 
 
-def registry_context(root: Path, cwd: Path, *, today: dt.date | None = None) -> tuple[Context | None, Outcome]:
-    """Validate like ``validate_registry`` and also return the Context the checks ran on.
+def registry_context(root: Path, cwd: Path, *, today: dt.date | None = None) -> tuple[RegistryContext | None, Outcome]:
+    """Validate like ``validate_registry`` and also return the context the checks ran on.
 
     For commands that need the loaded records (``record.model`` is None for a
-    file that failed its schema). The Context is None when policy.yml is
+    file that failed its schema). The context is None when policy.yml is
     missing or invalid: no checks ran then.
     """
     return _with_collector_paused(root, cwd, None, today)
@@ -177,7 +155,7 @@ def registry_context(root: Path, cwd: Path, *, today: dt.date | None = None) -> 
 
 def _with_collector_paused(
     root: Path, cwd: Path, only: set[str] | None, today: dt.date | None
-) -> tuple[Context | None, Outcome]:
+) -> tuple[RegistryContext | None, Outcome]:
     # Every loaded tree stays alive until the end of the run, and none of
     # them holds a reference cycle, so the cyclic collector only re-scans
     # the growing heap: about a quarter of the run time at 10,000 files.
@@ -194,7 +172,7 @@ def _with_collector_paused(
 
 def _validate_registry(
     root: Path, cwd: Path, only: set[str] | None, today: dt.date | None
-) -> tuple[Context | None, Outcome]:
+) -> tuple[RegistryContext | None, Outcome]:
     shown_root = display_path(root, cwd)
     records = [load_record(path, root, shown_root) for path in discover(root)]
     policy_record = next((r for r in records if str(r.relative) == "policy.yml"), None)
@@ -207,7 +185,7 @@ def _validate_registry(
             _check_schema(record, policy)
 
     findings: list[Finding] = []
-    ctx: Context | None = None
+    ctx: RegistryContext | None = None
     if policy is not None:
         # Without a valid policy there are no thresholds to judge by: only
         # loader and schema findings are reported until it is fixed.

@@ -1,4 +1,4 @@
-"""The rules: one registry (registry.py) and one module per part of the measures.
+"""The rules: one module per part of the measures; the catalogue is ticreg.catalog.
 
     eligibility.py    Art. 8: lead unit, IP, director, team, equipment, area, declarations
     structure.py      Art. 6, 7, 9(3), 16: category, cluster, naming, direct certification
@@ -12,9 +12,31 @@
     frozen.py         submitted records change only through events; whose application: G918-G924, H703
     site_config.py    the website's configuration and sources (ticreg build): W101-W103
     dates.py          no recorded date after today: D303
+
+A rule's ID letter is its family; ``FAMILIES`` says which modules register
+each family (tests/test_engine.py holds every registration to it). Modules
+follow the measures' articles rather than the letters, so a family may span
+modules: the history rules (group "history") are in history.py, process.py
+and frozen.py because each judges history from its own article.
 """
 
 import importlib
+
+# ID letter -> the modules (under ticreg, without the package) that register it.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "L": ("catalog",),  # the loader: a file that cannot be read as registry YAML
+    "S": ("catalog",),  # the schema layer: fields, types, lists
+    "E": ("rules.eligibility",),
+    "C": ("rules.structure",),
+    "N": ("rules.structure",),
+    "D": ("rules.structure", "rules.dates"),
+    "H": ("rules.history", "rules.frozen"),
+    "P": ("rules.personal_data",),
+    "X": ("rules.cross_file",),
+    "F": ("rules.process", "rules.certification_links"),
+    "G": ("rules.changes", "rules.tree_entries", "rules.frozen"),
+    "W": ("rules.site_config",),
+}
 
 _MODULES = (
     "eligibility",

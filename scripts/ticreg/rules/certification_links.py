@@ -6,7 +6,8 @@ from typing import Iterator
 
 from ..findings import dotted
 from ..process.replay import final_state, replay_application
-from .registry import Hit, hit, rule
+from ..engine import RegistryContext
+from ..catalog import Hit, hit, rule
 
 
 def _center_name_at_certification(center) -> str:
@@ -27,7 +28,7 @@ def _certification_of(application):
 
 @rule("F808", severity="error", article="第九条", scope="registry", title="认定申报与中心档案不一致",
       template="{field} 为“{actual}”，与认定申报 {other} 中的“{expected}”不一致")
-def certified_application_matches_center(ctx, root) -> Iterator[Hit]:
+def certified_application_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
     """每个已认定的申报恰好对应一个中心文件，二者一致：中心的认定申报代号、认定日期与文号、
     类别、牵头单位名称与统一社会信用代码，以及认定时的名称（更名前的名称）都与申报相同；
     每个中心文件都须有一个已认定的申报。"""
@@ -95,7 +96,7 @@ def certified_application_matches_center(ctx, root) -> Iterator[Hit]:
 
 @rule("F809", severity="error", article="第十五条", scope="registry", title="变更批准与中心记录不一致",
       template="{field}：{actual}，与变更申请 {other} 不一致：{expected}")
-def change_matches_center(ctx, root) -> Iterator[Hit]:
+def change_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
     """第十五条变更经市科技局批准后，中心档案须有对应的 changed 记录：application_id 指向该变更申请，
     文号相同，更名的新名称与申请一致，且中心现名称为最后一次更名后的名称。中心档案中的每条变更记录
     也都须对应一个已批准的变更申请。"""

@@ -8,19 +8,20 @@ from typing import Iterator
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
 from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
-from .registry import Hit, define, hit, rule
+from ..engine import RegistryContext
+from ..catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 
 
-define("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
-       template="登记册缺少规则参数文件 {expected}，无法按规则检查",
-       doc="每个登记册都须有 registry/policy.yml：全部阈值与清单都从这里读取。")
+rule("X500", severity="error", article=_DATA, scope="registry", title="缺少 policy.yml",
+     template="登记册缺少规则参数文件 {expected}，无法按规则检查",
+     doc="每个登记册都须有 registry/policy.yml：全部阈值与清单都从这里读取。")
 
 
 @rule("X501", severity="error", article=_DATA, scope="registry", title="代号重复",
       template="代号“{actual}”重复，另见 {other}")
-def unique_ids(ctx, root: Path) -> Iterator[Hit]:
+def unique_ids(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """申报代号在全部组织管理部门之间唯一，中心代号在 centers/ 中唯一，部门代号在 departments.yml 中唯一。
     重复的每个文件都会报告，并指出另外几处，所以单独校验任一文件都能发现。"""
     for table in (ctx.applications, ctx.centers):
@@ -40,7 +41,7 @@ def unique_ids(ctx, root: Path) -> Iterator[Hit]:
 
 @rule("X502", severity="error", article=_DATA, scope="registry", title="引用无法解析",
       template="{field} 引用的“{actual}”不存在于 {expected}")
-def references_resolve(ctx, root: Path) -> Iterator[Hit]:
+def references_resolve(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """文件之间的引用必须能找到对象：组织管理部门须在 departments.yml 中，变更申请与认定事件
     所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。被引用的文件即使自身有
     格式错误，只要写明了代号就算存在（它自己的错误另行报告）。"""
@@ -74,7 +75,7 @@ def references_resolve(ctx, root: Path) -> Iterator[Hit]:
 
 @rule("X503", severity="error", article=_DATA, scope="registry", title="文件位置与代号不一致",
       template="文件应位于 {expected}（依据 {field}“{actual}”）")
-def path_matches_id(ctx, root: Path) -> Iterator[Hit]:
+def path_matches_id(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """申报文件须存放为 registry/applications/<组织管理部门代号>/<申报代号>.yml，中心文件须存放为
     registry/centers/<中心代号>.yml，节假日安排须存放为 registry/calendar/<年份>.yml，
     以便按路径分派审核、按代号链接。"""
@@ -106,7 +107,7 @@ def path_matches_id(ctx, root: Path) -> Iterator[Hit]:
 
 @rule("X504", severity="error", article=_DATA, scope="registry", title="不认识的文件",
       template="登记册中不应有此文件（{actual}）；登记册中只能有：{expected}")
-def unknown_files(ctx, root: Path) -> Iterator[Hit]:
+def unknown_files(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """registry/ 下只能有约定位置的 .yml 文件（policy.yml、departments.yml、staff.yml、
     applications/<部门代号>/<申报代号>.yml、centers/<中心代号>.yml、calendar/<年份>.yml），
     以及登记册文件夹和上述各文件夹中的说明文件 README.md。其他文件一律报错，不读取其内容：
@@ -121,7 +122,7 @@ def unknown_files(ctx, root: Path) -> Iterator[Hit]:
 
 @rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",
       template="{field} 的行政区划代码“{actual}”不在 policy.yml 的县（市、区）清单中：{expected}")
-def department_counties(model, ctx) -> Iterator[Hit]:
+def department_counties(model, ctx: RegistryContext) -> Iterator[Hit]:
     """县（市、区）科技管理部门须写明所在县的 GB/T 2260 代码，且该代码在 policy.yml 的 counties 中；
     其他部门可不写。"""
     for i, department in enumerate(model.departments):
@@ -133,7 +134,7 @@ def department_counties(model, ctx) -> Iterator[Hit]:
 
 @rule("X506", severity="error", article=_DATA, scope="staff", title="工作人员所属部门不存在",
       template="{field} 的部门“{actual}”不在 registry/departments.yml 中：{expected}")
-def staff_departments(model, ctx) -> Iterator[Hit]:
+def staff_departments(model, ctx: RegistryContext) -> Iterator[Hit]:
     """组织管理部门的工作人员只能办理本部门的申报，所属部门须是 departments.yml 中的部门代号。"""
     for i, member in enumerate(model.staff):
         if member.department is not None and member.department not in ctx.departments:

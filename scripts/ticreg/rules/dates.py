@@ -9,7 +9,8 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .registry import Hit, hit, rule
+from ..engine import RegistryContext
+from ..catalog import Hit, hit, rule
 
 # A field whose JSON Schema carries this may hold a future date by nature.
 FUTURE_ALLOWED = "x-future-allowed"
@@ -61,7 +62,7 @@ def _is_event_date(where: tuple) -> bool:
 @rule("D303", severity="error", article="登记册数据规范", scope=("application", "center"),
       title="日期晚于今天",
       template="{field}：日期 {actual} 晚于今天（北京时间 {expected}）；记录的只能是已经发生的事")
-def no_future_dates(model, ctx) -> Iterator[Hit]:
+def no_future_dates(model, ctx: RegistryContext) -> Iterator[Hit]:
     """申报与中心文件中记录的日期（知识产权的授权日期、省级以上平台的认定日期等）都是已经发生的事，
     不能晚于今天（北京时间；ticreg validate --today 可指定）。例如授权日期写成 9999-12-31 即报错。
     办理记录本身的日期 history[].date 由 F803 检查。本来就在将来的日期不在此列：

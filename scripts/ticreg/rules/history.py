@@ -11,15 +11,16 @@ from typing import Iterator
 from ticreg_schemas.center import Center
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
-from .registry import Hit, hit, rule
+from ..engine import RegistryContext
+from ..catalog import Hit, hit, rule
 
 _ALWAYS = frozenset({"date", "event", "note"})
 
 
-@rule("H701", severity="error", article="第九条、第十四条、第十五条", scope=("application", "center"),
+@rule("H701", group="history", severity="error", article="第九条、第十四条、第十五条", scope=("application", "center"),
       title="办理记录缺少或多出字段",
       template="{field}：“{actual}”事件{expected}")
-def event_fields(model, ctx) -> Iterator[Hit]:
+def event_fields(model, ctx: RegistryContext) -> Iterator[Hit]:
     """每种事件有规定的字段：例如认定（certified）须有文号 document_number 和中心代号，
     未予通过（rejected）须有审核环节 stage 和理由 reason，评估（evaluated）须有评估结论 outcome。
     与该事件无关的字段也不允许填写，以免误以为已经记录。"""
@@ -33,10 +34,10 @@ def event_fields(model, ctx) -> Iterator[Hit]:
             yield hit(("history", i, name), at_key=True, actual=event.event, expected=f"不应填写 {name}")
 
 
-@rule("H702", severity="error", article="第十四条", scope="center",
+@rule("H702", group="history", severity="error", article="第十四条", scope="center",
       title="整改结论缺少整改期限",
       template="{field}：评估结论为整改时须填写整改期限 rectification_deadline，且应晚于评估日期 {expected}；实际为 {actual}")
-def rectification_deadline(model, ctx) -> Iterator[Hit]:
+def rectification_deadline(model, ctx: RegistryContext) -> Iterator[Hit]:
     """评估结论为整改（rectify）的，须写明整改期限，期满后再次评估；期限应晚于评估日期。"""
     for i, event in enumerate(model.history):
         if event.event == "evaluated" and event.outcome == "rectify":

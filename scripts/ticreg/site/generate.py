@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..registry_files import display_path
-from ..rules.registry import RULES
+from ..catalog import RULES
 from .notices import Notice, collect_notices
 from .personal_guard import PublicationGuard
 from .public import PublicCenter, public_centers

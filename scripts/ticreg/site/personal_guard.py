@@ -30,7 +30,7 @@ from ..loader import locate
 from ..personal_numbers import PersonalNumber, find_personal_numbers
 from ..registry_files import display_path
 from ..rules.personal_data import CODE_FIELDS, personal_numbers_in
-from ..rules.registry import RULES
+from ..catalog import RULES
 from .settings import SiteConfigError
 
 _RULE_OF = {"resident_id": "P603", "mobile": "P604"}

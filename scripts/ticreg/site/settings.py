@@ -23,7 +23,7 @@ from ticreg_schemas.common import F, RegistryModel, ShortText, WebAddress
 from ..errors import EXIT_FINDINGS, TicregError
 from ..findings import Finding
 from ..loader import MAX_NESTING, PosDict, PosList
-from ..rules.registry import RULES
+from ..catalog import RULES
 from ..schema_check import validate_model
 
 CONFIG_FILE = "mkdocs.yml"

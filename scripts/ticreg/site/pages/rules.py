@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ...rules import load_all
-from ...rules.registry import RULES, Rule
+from ...catalog import RULES, Rule
 from ..render import render
 
 PAGE_URL = "rules/"
