@@ -13,7 +13,7 @@ import pytest
 from ticreg_schemas import Center
 
 from conftest import REPO
-from test_github_package import imported_modules, module_name
+from test_github_package import module_name
 from ticreg import changes as changes_module
 from ticreg.catalog import GROUPS, RULES, Hit, hit, rule
 from ticreg.engine import ChangeContext, RegistryContext, findings_for
@@ -23,48 +23,7 @@ load_all()
 
 PACKAGE = REPO / "scripts" / "ticreg"
 
-# The floor below the rules: what a rule may import, and so never the rules
-# (nor the commands that run them).
-CORE = (
-    "catalog", "engine", "loader", "findings", "errors", "today", "identifiers", "registry_files",
-    "schema_check", "personal_numbers", "unprintable", "file_entries", "path_roles", "git_trees",
-    "safe_files", "yaml_writer", "registry_context", "process",
-)
-ABOVE_THE_CORE = ("ticreg.rules", "ticreg.validate", "ticreg.record", "ticreg.changes", "ticreg.commands",
-                  "ticreg.site", "ticreg.github", "ticreg.cli")
-
-
-def upward_imports(package_dir: Path) -> list[str]:
-    """(core module, what it imports from above the core) pairs."""
-    found = []
-    for path in sorted(package_dir.rglob("*.py")):
-        if path.relative_to(package_dir).with_suffix("").parts[0] not in CORE:
-            continue
-        for name in sorted(imported_modules(path, package_dir)):
-            if any(name == top or name.startswith(top + ".") for top in ABOVE_THE_CORE):
-                found.append(f"{path.relative_to(package_dir).as_posix()} -> {name}")
-    return found
-
-
-def test_no_core_module_imports_the_rules_or_a_command():
-    assert upward_imports(PACKAGE) == []
-
-
-def test_the_upward_import_check_sees_one(tmp_path):
-    package = tmp_path / "ticreg"
-    (package / "process").mkdir(parents=True)
-    (package / "loader.py").write_text("from .catalog import RULES\n", encoding="utf-8")
-    (package / "catalog.py").write_text("from .rules.eligibility import local_share\n", encoding="utf-8")
-    (package / "engine.py").write_text("from . import validate\n", encoding="utf-8")
-    (package / "process" / "replay.py").write_text("from ..rules import load_all\n", encoding="utf-8")
-    (package / "validate.py").write_text("from .rules import load_all\n", encoding="utf-8")  # a command may
-    assert upward_imports(package) == [
-        "catalog.py -> ticreg.rules.eligibility",
-        "catalog.py -> ticreg.rules.eligibility.local_share",
-        "engine.py -> ticreg.validate",
-        "process/replay.py -> ticreg.rules",
-        "process/replay.py -> ticreg.rules.load_all",
-    ]
+# Which module may import which is tests/test_architecture.py's, from the README's layer table.
 
 
 def test_the_catalogue_left_the_rules_folder():
