@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar as _gregorian
+import datetime as dt
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -163,6 +165,25 @@ class Evaluation(RegistryModel):
     due_soon_days: Annotated[int, Field(ge=0)] = F("临近提醒天数", "评估到期前多少天列入待办。")
 
 
+MONTH_DAY_PATTERN = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class CalendarReminders(RegistryModel):
+    """When staff are reminded that next year's holiday arrangement (registry/calendar/) is missing."""
+
+    reminder_from: Annotated[str, StringConstraints(pattern=MONTH_DAY_PATTERN)] = F(
+        "提醒起始日（月-日）",
+        "每年从这一天（MM-DD，如 12-01）起，若下一年的节假日安排（registry/calendar/<下一年>.yml）仍未添加，"
+        "ticreg validate 给出警告（F822），期限跟踪议题提醒添加。",
+    )
+
+    def reminder_date(self, year: int) -> dt.date:
+        """The day in ``year`` from which the next year's file is expected (29 February: the 28th in other years)."""
+        month, day = (int(part) for part in self.reminder_from.split("-"))
+        last = _gregorian.monthrange(year, month)[1]
+        return dt.date(year, month, min(day, last))
+
+
 class PersonalData(RegistryModel):
     mobile_allowed_fields: list[ShortText] = F(
         "可填写手机号的字段", "以点分隔的字段路径；手机号出现在其他位置即报错。"
@@ -191,6 +212,9 @@ class Policy(RegistryModel):
     profile_changes: ProfileChanges = F("已提交记录的修改", "申报与中心的哪些字段可以修改、须随何种事件修改。")
     evaluation: Evaluation = F("绩效评估", "第十四条。")
     personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
+    calendar: CalendarReminders | None = F(
+        "节假日安排提醒", "何时提醒添加下一年的节假日安排；不填则不提醒。", default=None
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Policy":

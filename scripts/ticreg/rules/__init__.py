@@ -48,6 +48,7 @@ _MODULES = (
     "cross_file",
     "process.lifecycle",
     "process.certification_links",
+    "process.timeliness",
     "changes.paths",
     "changes.tree_entries",
     "changes.frozen",

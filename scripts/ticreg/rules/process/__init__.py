@@ -2,8 +2,9 @@
 
     lifecycle.py            histories follow the state tables; publicity windows; evaluation cycles
     certification_links.py  a certified application and its center agree
+    timeliness.py           objections inside the window, the evaluator, calendar years present
 
 Importing the package registers every F rule.
 """
 
-from . import certification_links, lifecycle  # noqa: F401  (importing them registers their rules)
+from . import certification_links, lifecycle, timeliness  # noqa: F401  (importing them registers their rules)
