@@ -165,7 +165,7 @@ def no_certification_over_objection(model, ctx: RegistryContext) -> Iterator[Hit
 def _on_time_until(due: DueDate) -> str:
     """The last day still on time, and why when Civil Code Art. 203 moved it."""
     if due.moved and due.effective is not None:
-        return f"{due.effective.isoformat()}（期限 {due.nominal.isoformat()} 是法定休假日，依《民法典》第二百零三条顺延）"
+        return f"{due.effective.isoformat()}（原定的 {due.nominal.isoformat()} 是法定休假日，依《民法典》第二百零三条顺延）"
     return due.nominal.isoformat()
 
 
@@ -178,7 +178,7 @@ def _status(model: Center, ctx: RegistryContext) -> EvaluationStatus | None:
 
 
 @rule("F810", group="history", severity="warning", article="第十四条", scope="center", title="绩效评估逾期",
-      template="{field}：第 {other} 个周期的绩效评估最迟应在 {expected} 完成（当日完成仍不逾期），今天（{actual}）已逾期")
+      template="{field}：第 {other} 个周期绩效评估的期限是 {expected}，当日完成仍不逾期；今天（{actual}）已逾期")
 def evaluation_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
     """中心认定后以三年为周期定期绩效评估，周期一律从认定日期起算：第 k 个周期的评估期限是认定日期后
     3k 年的对应日（《民法典》第二百零二条：没有对应日的，为该月最后一日）；期限的最后一日是法定休假日的，
@@ -193,7 +193,7 @@ def evaluation_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
 
 
 @rule("F811", group="history", severity="warning", article="第十四条", scope="center", title="整改期满未复评",
-      template="{field}：整改期限最迟为 {expected}（当日复评仍不逾期），今天（{actual}）已过，尚未记录复评结论")
+      template="{field}：整改期限是 {expected}，当日复评仍不逾期；今天（{actual}）已过，尚未记录复评结论")
 def rectification_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
     """评估结论为整改的，整改期满后应再次评估并记录结论（保留、继续整改或撤销）。整改期限的最后一日是法定休假日的，
     顺延至休假日结束的次日（《民法典》第二百零三条）。"""
