@@ -310,6 +310,20 @@ def test_the_tracking_issue_says_the_same(sample):
     assert "### 公示期满、尚未作出决定" in result.stdout  # the rest of the issue is still there
 
 
+def test_the_site_still_builds_and_publishes_the_notice_with_its_last_day_pending(tmp_path):
+    repo = copy_site_inputs(tmp_path / "repo")
+    recorded = run_cli("record", "publicity-started", QINSHUI, "--date", "2026-12-28", "--today", "2026-12-28", cwd=repo)
+    assert recorded.code == 0, both_outputs(recorded)
+    result = run_cli("build", "--today", "2026-12-28", "--sources-only", cwd=repo)
+    assert result.code == 0, both_outputs(result)
+    docs = repo / "build" / "docs" / "notices"
+    [page] = [p for p in docs.glob(f"2026-12-28-publicity-{QINSHUI}*.md")]
+    text = page.read_text(encoding="utf-8")
+    assert "公示期为5个工作日，自发布日起算；截止日待2027年的节假日安排公布后确定。" in text
+    assert "公示期满后提出的异议，不予受理。" in text  # how to object is still published
+    assert "截止日待2027年的节假日安排公布后确定" in (docs / "index.md").read_text(encoding="utf-8")
+
+
 def test_f823_certification_waits_for_the_missing_year(sample):
     assert publicity_on_2026_12_28(sample).code == 0
     path = sample.root / "applications" / "qinshui" / f"{QINSHUI}.yml"
