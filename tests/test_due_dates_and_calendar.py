@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REGISTRY, TODAY, MiniRegistry, copy_site_inputs, run_cli
+from html_tree import parse
 from rule_helpers import (
     APP,
     CENTER,
@@ -265,6 +266,15 @@ def test_the_center_page_shows_both_dates(tmp_path):
            '<time class="tic-moved" datetime="2026-12-28">2026年12月28日</time>）' in page
     # Its evaluation two months after certification closed no cycle: cycle 1 is still due in 2029.
     assert '下次评估截止：<time datetime="2029-06-23">' in page
+
+
+def test_the_built_center_page_shows_both_dates(sample_site):
+    """The real MkDocs build (conftest's sample site, built as of TODAY): the moved day is a <time>."""
+    root = parse((sample_site / "site" / "centers" / AGRICULTURE / "index.html").read_text(encoding="utf-8")).root
+    moved = root.find_all("time", **{"class": "tic-moved"})
+    assert {node.attrs["datetime"] for node in moved} == {"2026-12-28"}
+    text = " ".join(root.text().split())
+    assert "整改期限：2026年12月27日（法定休假日，依《民法典》第二百零三条顺延至2026年12月28日）" in text
 
 
 # ---------------------------------------------------------------------------
