@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ticreg_schemas.calendar import CalendarYear
-from ticreg_schemas.policy import CalendarReminders
 
 from ..errors import MissingCalendarYear
+
+if TYPE_CHECKING:  # building the policy model is for commands that read policy.yml, not for every calendar user
+    from ticreg_schemas.policy import CalendarReminders
 
 CALENDAR_DIR = "calendar"
 

@@ -23,10 +23,12 @@ from __future__ import annotations
 import calendar as _gregorian
 import datetime as dt
 from dataclasses import dataclass
-
-from ticreg_schemas.center import Center
+from typing import TYPE_CHECKING
 
 from .calendar import MissingCalendarYear, WorkingCalendar
+
+if TYPE_CHECKING:  # only for the annotations: the center model is built where a center is loaded
+    from ticreg_schemas.center import Center
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
