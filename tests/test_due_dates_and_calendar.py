@@ -4,6 +4,7 @@
     F821  an evaluation with no third-party evaluator (validate and record)
     F822  this year's, or from policy.calendar.reminder_from next year's, calendar file is missing
     F823  a certification whose publicity window cannot be computed
+    F824  an objection that cannot be shown to be inside such a window
 
 Evaluation cycles count from certification (ticreg.process.evaluation); due
 dates on a statutory rest day move to the next working day (Civil Code
@@ -345,6 +346,24 @@ def test_f823_certification_waits_for_the_missing_year(sample):
     assert path.read_bytes() == before
 
 
+def test_f824_an_objection_is_recorded_only_when_it_is_surely_inside(sample):
+    """Published 2026-12-28 with no 2027 file: 12-28 … 12-31 are four of the five working days, so an
+    objection on 12-31 is surely inside; one on 2027-01-04 cannot be checked until 2027 is added."""
+    assert publicity_on_2026_12_28(sample).code == 0
+    path = sample.root / "applications" / "qinshui" / f"{QINSHUI}.yml"
+    before = path.read_bytes()
+    unknown = run_cli("record", "objection-raised", QINSHUI, "--date", "2027-01-04", "--today", "2027-01-04",
+                      cwd=sample.base)
+    assert unknown.code == 1
+    assert "F824" in both_outputs(unknown) and "registry/calendar/2027.yml" in both_outputs(unknown)
+    assert path.read_bytes() == before
+    inside = run_cli("record", "objection-raised", QINSHUI, "--date", "2026-12-31", "--today", "2026-12-31",
+                     cwd=sample.base)
+    assert inside.code == 0, both_outputs(inside)
+    result = run_cli("validate", "--today", "2026-12-31", "--format", "json", cwd=sample.base)
+    assert result.code == 0 and "F824" not in result.rules
+
+
 def test_f823_in_validate(mini):
     dates = ["2026-08-03", "2026-08-17", "2026-09-01", "2026-09-15", "2026-10-20", "2026-12-22", "2026-12-28"]
     history = [line.replace(line[7:17], day) for line, day in zip(NORMAL[:-1], dates)]
@@ -421,6 +440,7 @@ FAILING_CASES = {
              "test_f821_record_refuses_an_evaluation_without_evaluator"],
     "F822": ["test_f822_warns_from_the_reminder_day_not_before", "test_f822_this_years_file_missing"],
     "F823": ["test_f823_certification_waits_for_the_missing_year", "test_f823_in_validate"],
+    "F824": ["test_f824_an_objection_is_recorded_only_when_it_is_surely_inside"],
 }
 COVERED_MODULES = {"ticreg.rules.process.timeliness"}
 

@@ -121,7 +121,7 @@ def test_the_history_group_is_what_record_checks_a_new_event_with():
     history = {r.id for r in RULES.values() if r.group == "history"}
     # What record used to pick by module name: process, history, and H703 in frozen.
     assert history == {"F801", "F802", "F803", "F804", "F805", "F806", "F807", "F810", "F811",
-                       "F820", "F821", "F823",  # late objection, evaluator, window unknown at certification
+                       "F820", "F821", "F823", "F824",  # late objection, evaluator, windows not computable
                        "H701", "H702", "H703"}
     for r in RULES.values():
         assert r.group is None or r.group in GROUPS

@@ -69,9 +69,10 @@ OVERDUE = "overdue"
 STATUSES = (UPCOMING, DUE, OVERDUE)
 
 # The findings a missing calendar year causes (F805 a window, F823 a
-# certification that cannot be checked): here a calendar item says the same,
-# naming what needs the year, and everything else is still listed.
-_MISSING_CALENDAR_RULES = ("F805", "F823")
+# certification and F824 an objection that cannot be checked): here a
+# calendar item says the same, naming what needs the year, and everything
+# else is still listed.
+_MISSING_CALENDAR_RULES = ("F805", "F823", "F824")
 
 ICS_PRODID = "-//Jincheng TIC Registry//ticreg deadlines//ZH-CN"
 ICS_CALENDAR_NAME = "晋城市技术创新中心办理期限"

@@ -5,14 +5,18 @@ and a calendar that is there when a date needs it.
     F821  an evaluation with no third-party evaluator
     F822  the current or (from policy.calendar.reminder_from) next year has no calendar file
     F823  a certification whose publicity window cannot be computed (a calendar year is missing)
+    F824  an objection that cannot be shown to be inside a window that cannot be computed
 
 F805 (lifecycle.py) only warns about a publicity window that reaches a missing
-year, so a publicity that did happen can always be recorded; F823 keeps a
-certification from passing before its window can be checked.
+year, so a publicity that did happen can always be recorded; F823 and F824
+keep a certification, or an objection that may be late, from being recorded
+before the window can be checked (history is append-only: a wrong event could
+never be taken back).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Iterator
 
@@ -30,25 +34,61 @@ _9 = "第九条"
 _14 = "第十四条"
 
 
-@rule("F820", group="history", severity="error", article=_9, scope="application", title="公示期满后提出的异议",
-      template="{field}：异议日期 {actual} 晚于公示期的最后一天 {expected}（公示期 {other}）；公示期满后提出的异议不予受理")
-def objection_inside_window(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
-    """公示期内对公示内容有异议的，可以提出；公示通知写明逾期提出的异议不予受理。所以记录的异议
-    （objection-raised）日期不能晚于公示期的最后一天，最后一天当天提出的仍在期内。公示期按第九条与
-    registry/calendar/ 的节假日安排计算（与 F804 相同）；无法计算时由 F805 提示添加节假日安排。"""
+def _objections(model: ApplicationBase, ctx: RegistryContext) -> Iterator[tuple[int, dt.date, dt.date]]:
+    """(index, objection date, publication date) of each objection raised in a publicity."""
     published = None
     for step in _steps(model, ctx):
         if step.event.event == "publicity-started" and step.transition is not None:
             published = step.event.date
         elif step.event.event == "objection-raised" and published is not None:
-            try:
-                window = publicity_window(published, ctx.policy.publicity, ctx.calendar)
-            except MissingCalendarYear:
-                continue  # F805 names the file to add
-            if step.event.date > window.end:
-                yield hit(("history", step.index, "date"), actual=step.event.date.isoformat(),
-                          expected=window.end.isoformat(),
-                          other=f"{window.start.isoformat()}至{window.end.isoformat()}")
+            yield step.index, step.event.date, published
+
+
+@rule("F820", group="history", severity="error", article=_9, scope="application", title="公示期满后提出的异议",
+      template="{field}：异议日期 {actual} 晚于公示期的最后一天 {expected}（公示期 {other}）；公示期满后提出的异议不予受理")
+def objection_inside_window(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+    """公示期内对公示内容有异议的，可以提出；公示通知写明逾期提出的异议不予受理。所以记录的异议
+    （objection-raised）日期不能晚于公示期的最后一天，最后一天当天提出的仍在期内。公示期按第九条与
+    registry/calendar/ 的节假日安排计算（与 F804 相同）；无法计算时见 F824。"""
+    for index, raised, published in _objections(model, ctx):
+        try:
+            window = publicity_window(published, ctx.policy.publicity, ctx.calendar)
+        except MissingCalendarYear:
+            continue  # F824 judges it with the days that are known
+        if raised > window.end:
+            yield hit(("history", index, "date"), actual=raised.isoformat(), expected=window.end.isoformat(),
+                      other=f"{window.start.isoformat()}至{window.end.isoformat()}")
+
+
+def _working_days_through(published: dt.date, last: dt.date, ctx: RegistryContext) -> int:
+    """How many of the window's working days fall on or before ``last`` (MissingCalendarYear if it cannot tell)."""
+    day = published if ctx.policy.publicity.start_rule == "publication-day-if-working-day" else published + dt.timedelta(days=1)
+    count = 0
+    while day <= last:
+        count += 1 if ctx.calendar.is_working_day(day) else 0
+        day += dt.timedelta(days=1)
+    return count
+
+
+@rule("F824", group="history", severity="error", article=_9, scope="application", title="无法核对异议是否在公示期内",
+      template="{field}：公示期要用到 {actual} 年的节假日安排，无法核对 {other} 提出的异议是否在公示期内；请先添加 {expected}")
+def objection_provably_inside(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+    """公示期跨入还没有节假日安排的年份时，公示期的最后一天尚不能确定。此时只有能确定仍在期内的异议
+    （从起算日到异议日期，已知的工作日还不到公示的工作日数）才能记录；否则按错误报告，添加该年的
+    registry/calendar/<年份>.yml 后即可核对（F820）。这样不会先记下一条日后才发现逾期、又无法删改的异议。"""
+    for index, raised, published in _objections(model, ctx):
+        try:
+            publicity_window(published, ctx.policy.publicity, ctx.calendar)
+            continue  # the window is known: F820 judges
+        except MissingCalendarYear as missing:
+            year = missing.year
+        try:
+            if _working_days_through(published, raised, ctx) <= ctx.policy.publicity.working_days:
+                continue
+        except MissingCalendarYear:
+            pass
+        yield hit(("history", index, "date"), actual=year, other=raised.isoformat(),
+                  expected=f"registry/{CALENDAR_DIR}/{year}.yml")
 
 
 @rule("F821", group="history", severity="error", article=_14, scope="center", title="评估未写明第三方评估机构",
