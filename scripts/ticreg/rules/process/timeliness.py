@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ticreg_schemas.application import ApplicationBase
+from ticreg_schemas.calendar import CalendarYear
 from ticreg_schemas.center import Center
 
 from ...catalog import Hit, hit, rule
@@ -117,9 +118,9 @@ def certification_window_known(model: ApplicationBase, ctx: RegistryContext) -> 
 
 def _anchor(ctx: RegistryContext) -> tuple[Record | None, tuple[str, ...]]:
     """Where the reminder points: the newest calendar file's year (the one to copy), else policy.yml."""
-    calendars = [r for r in ctx.records if r.kind == "calendar" and r.model is not None]
+    calendars = [(r.model.year, r) for r in ctx.records if isinstance(r.model, CalendarYear)]
     if calendars:
-        return max(calendars, key=lambda r: r.model.year), ("year",)
+        return max(calendars, key=lambda pair: pair[0])[1], ("year",)
     policy = next((r for r in ctx.records if r.kind == "policy"), None)
     return policy, ("calendar",) if ctx.policy.calendar is not None else ()
 
