@@ -147,11 +147,11 @@ def locate(data: object, where: tuple, *, at_key: bool = False) -> Position:
     return pos
 
 
-def _finding(path: str, pos: Position, rule_id: str, **values) -> Finding:
+def _finding(path: str, pos: Position, rule_id: str, **values: object) -> Finding:
     return RULES[rule_id].finding(path, pos, **values)
 
 
-def _mark(mark) -> Position:
+def _mark(mark: yaml.Mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
@@ -260,7 +260,7 @@ _ESCAPED_CHARS = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", 
                   "f": "\x0c", "r": "\r", "e": "\x1b", "N": "\x85"}
 
 
-def _refused_in_scalar(event, text: str) -> tuple[str, Position] | None:
+def _refused_in_scalar(event: ScalarEvent, text: str) -> tuple[str, Position] | None:
     """The first refused character in a scalar's value, and where the file shows it."""
     value = event.value
     if event.style != '"' and "\t" not in value:
