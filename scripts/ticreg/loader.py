@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -301,14 +302,13 @@ def _parse(text: str, result: LoadedFile) -> None:
         parser.dispose()
 
 
-# What an event handler of _TreeBuilder returns: a finished node and its
-# position to put in place, None when the event placed nothing, or _STOP
-# when the document is over (or refused).
-_STOP = object()
-
-
 class _TreeBuilder:
-    """Turns libyaml's event stream into PosDict/PosList data, with findings."""
+    """Turns libyaml's event stream into PosDict/PosList data, with findings.
+
+    One handler per kind of event; each returns True when the document is
+    over (or refused) and nothing more is to be read. A scalar or an alias
+    is a finished node and is put in place at once.
+    """
 
     __slots__ = ("text", "result", "path", "findings", "swapped", "stack", "root", "documents", "handlers")
 
@@ -323,7 +323,7 @@ class _TreeBuilder:
         self.root: object = None
         self.documents = 0
         # Events not listed here (stream start, document end) carry nothing.
-        self.handlers = {
+        self.handlers: dict[type, Callable[..., bool]] = {
             ScalarEvent: self._scalar,
             MappingStartEvent: self._open,
             SequenceStartEvent: self._open,
@@ -335,17 +335,14 @@ class _TreeBuilder:
         }
 
     def build(self, parser: libyaml.CParser) -> None:
+        # The hot loop (it runs for every event of every file): one lookup
+        # and one call per event.
         handlers = self.handlers
         while True:
             event = parser.get_event()
             handler = handlers.get(type(event))
-            if handler is None:
-                continue
-            placed = handler(event)
-            if placed is _STOP:
+            if handler is not None and handler(event):
                 return
-            if placed is not None:
-                self._place(*placed)
 
     def _refuse_anchor_and_tag(self, event: NodeEvent, pos: Position) -> None:
         if event.anchor is not None:
@@ -353,29 +350,32 @@ class _TreeBuilder:
         if event.tag is not None and event.tag != "!":
             self.findings.append(_finding(self.path, pos, "L106", actual=event.tag))
 
-    def _scalar(self, event: ScalarEvent) -> tuple[object, Position, bool]:
+    def _scalar(self, event: ScalarEvent) -> bool:
         pos = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if event.style == '"' or "\t" in event.value:
+        style = event.style
+        value: str | None = event.value
+        if style == '"' or "\t" in event.value:
             refused = _refused_in_scalar(event, self.text)
             if refused is not None:
                 self.findings.append(_finding(self.path, refused[1], "L115", actual=describe(refused[0]),
                                               expected=remedy(refused[0])))
-        self._refuse_anchor_and_tag(event, pos)
-        value: str | None = event.value
-        if not event.style and value in _NULLS:
+        if event.anchor is not None or event.tag is not None:
+            self._refuse_anchor_and_tag(event, pos)
+        if not style and value in _NULLS:
             value = None
         elif self.swapped:
             value = event.value.translate(_SHOW_BREAKS)
-        return value, pos, event.style in _QUOTES
+        self._place(value, pos, style in _QUOTES)
+        return False
 
-    def _open(self, event: CollectionStartEvent) -> object | None:
+    def _open(self, event: CollectionStartEvent) -> bool:
         pos = _mark(event.start_mark)
         self._refuse_anchor_and_tag(event, pos)
         stack = self.stack
         if len(stack) >= MAX_NESTING:
             self.findings.append(_finding(self.path, pos, "L116", actual=len(stack) + 1, expected=MAX_NESTING))
             self.root = None
-            return _STOP
+            return True
         is_mapping = type(event) is MappingStartEvent
         node = PosDict(pos) if is_mapping else PosList(pos)
         if stack:
@@ -384,26 +384,28 @@ class _TreeBuilder:
             self.root = node
             self.result.root_pos = pos
         stack.append([node, None, is_mapping])
-        return None
+        return False
 
-    def _close(self, event: CollectionEndEvent) -> None:
+    def _close(self, event: CollectionEndEvent) -> bool:
         self.stack.pop()
+        return False
 
-    def _alias(self, event: AliasEvent) -> tuple[object, Position, bool]:
+    def _alias(self, event: AliasEvent) -> bool:
         pos = _mark(event.start_mark)
         self.findings.append(_finding(self.path, pos, "L105", actual="*" + event.anchor))
-        return None, pos, False
+        self._place(None, pos, False)
+        return False
 
-    def _document(self, event: DocumentStartEvent) -> object | None:
+    def _document(self, event: DocumentStartEvent) -> bool:
         self.documents += 1
         if self.documents > 1:
             self.findings.append(_finding(self.path, _mark(event.start_mark), "L110"))
             self.root = None
-            return _STOP
-        return None
+            return True
+        return False
 
-    def _stream_end(self, event: StreamEndEvent) -> object:
-        return _STOP
+    def _stream_end(self, event: StreamEndEvent) -> bool:
+        return True
 
     def _place(self, node: object, pos: Position, quoted: bool) -> None:
         """Put a finished scalar (or refused alias) where it belongs."""
