@@ -27,7 +27,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REGISTRY, TODAY, MiniRegistry, copy_site_inputs, run_cli
+from conftest import REGISTRY, TODAY, CliResult, MiniRegistry, copy_site_inputs, run_cli
 from html_tree import parse
 from rule_helpers import (
     APP,
@@ -41,6 +41,7 @@ from rule_helpers import (
 )
 from test_process_rules import C_CERT, CERT, EVALUATOR, NORMAL, OD, ev, set_history, value_in
 from ticreg import deadlines as dl
+from ticreg.findings import Finding
 from ticreg.process.calendar import MissingCalendarYear
 from ticreg.process.evaluation import cycle_of, due_date
 from ticreg.registry_context import load_calendar
@@ -64,11 +65,11 @@ def sample(tmp_path: Path) -> MiniRegistry:
     return registry
 
 
-def findings_at(mini: MiniRegistry, today: dt.date, *, without: tuple[str, ...] = ()) -> list:
+def findings_at(mini: MiniRegistry, today: dt.date, *, without: tuple[str, ...] = ()) -> list[Finding]:
     return [f for f in validate_registry(mini.root, mini.base, today=today).findings if f.rule not in without]
 
 
-def both_outputs(result) -> str:
+def both_outputs(result: CliResult) -> str:
     return result.stdout + result.stderr
 
 
@@ -81,12 +82,12 @@ def objection(day: dt.date) -> str:
     return ev(day.isoformat(), "objection-raised")
 
 
-def test_an_objection_on_the_windows_last_day_is_inside(mini):
+def test_an_objection_on_the_windows_last_day_is_inside(mini: MiniRegistry) -> None:
     set_history(mini.application, [*NORMAL[:-1], objection(WINDOW_END), OD.replace("2024-06-12", "2024-06-14"), CERT])
     expect_clean(mini)
 
 
-def test_f820_an_objection_the_day_after_the_window_is_an_error(mini):
+def test_f820_an_objection_the_day_after_the_window_is_an_error(mini: MiniRegistry) -> None:
     late = objection(WINDOW_END + dt.timedelta(days=1))
     set_history(mini.application, [*NORMAL[:-1], late, OD.replace("2024-06-12", "2024-06-14"), CERT])
     finding = expect_one(mini, "F820", value_in(mini.application, late, "date"))
@@ -100,7 +101,7 @@ def in_publicity(mini: MiniRegistry) -> None:
     mini.center.unlink()
 
 
-def test_f820_record_refuses_a_late_objection_and_takes_one_on_the_last_day(mini):
+def test_f820_record_refuses_a_late_objection_and_takes_one_on_the_last_day(mini: MiniRegistry) -> None:
     in_publicity(mini)
     before = mini.application.read_bytes()
     late = run_cli("record", "objection-raised", EXEMPLAR, "--date", "2024-06-14", "--today", "2024-07-01",
@@ -119,19 +120,19 @@ def test_f820_record_refuses_a_late_objection_and_takes_one_on_the_last_day(mini
 # ---------------------------------------------------------------------------
 
 
-def test_f821_an_evaluation_without_evaluator_is_an_error(mini):
+def test_f821_an_evaluation_without_evaluator_is_an_error(mini: MiniRegistry) -> None:
     set_history(mini.center, [C_CERT, ev("2026-11-20", "evaluated", outcome="retain")])
     finding = expect_one(mini, "F821", item_pos(mini.center, "history", index=1), path=CENTER)
     assert "history[1]" in finding.message and "evaluator" in finding.message
     assert finding.article == "第十四条"
 
 
-def test_an_evaluation_naming_its_evaluator_passes(mini):
+def test_an_evaluation_naming_its_evaluator_passes(mini: MiniRegistry) -> None:
     set_history(mini.center, [C_CERT, ev("2026-11-20", "evaluated", evaluator=EVALUATOR, outcome="retain")])
     expect_clean(mini)
 
 
-def test_f821_record_refuses_an_evaluation_without_evaluator(mini):
+def test_f821_record_refuses_an_evaluation_without_evaluator(mini: MiniRegistry) -> None:
     before = mini.center.read_bytes()
     args = ("record", "evaluated", EXEMPLAR_CENTER, "--outcome", "retain", "--date", "2026-11-20", "--today", "2026-11-26")
     refused = run_cli(*args, cwd=mini.base)
@@ -160,7 +161,7 @@ def test_f821_record_refuses_an_evaluation_without_evaluator(mini):
         (D(2028, 12, 16), 2),  # halfway (548 and 548): the later cycle
     ],
 )
-def test_an_evaluation_belongs_to_the_cycle_whose_due_date_is_nearest(evaluated_on, cycle):
+def test_an_evaluation_belongs_to_the_cycle_whose_due_date_is_nearest(evaluated_on: dt.date, cycle: int) -> None:
     assert cycle_of(evaluated_on, D(2024, 6, 17), 3) == cycle
 
 
@@ -173,7 +174,7 @@ def evaluated_on(mini: MiniRegistry, day: dt.date) -> None:
         {"date": day, "event": "evaluated", "evaluator": EVALUATOR, "outcome": "retain"}))
 
 
-def test_an_evaluation_two_months_after_certification_leaves_cycle_1_due(mini):
+def test_an_evaluation_two_months_after_certification_leaves_cycle_1_due(mini: MiniRegistry) -> None:
     evaluated_on(mini, D(2024, 8, 19))
     [item] = evaluation_items(mini, D(2027, 5, 1))
     assert (item.date, item.cycle) == (D(2027, 6, 17), 1)  # not 2030: that evaluation closed no cycle
@@ -183,7 +184,7 @@ def test_an_evaluation_two_months_after_certification_leaves_cycle_1_due(mini):
 
 
 @pytest.mark.parametrize("day", [D(2027, 3, 1), D(2027, 9, 1)], ids=["early", "late"])
-def test_an_early_or_late_evaluation_closes_its_cycle_and_the_next_counts_from_certification(mini, day):
+def test_an_early_or_late_evaluation_closes_its_cycle_and_the_next_counts_from_certification(mini: MiniRegistry, day: dt.date) -> None:
     evaluated_on(mini, day)
     assert evaluation_items(mini, max(day + dt.timedelta(days=1), D(2027, 6, 18))) == []  # cycle 1 is closed
     [item] = evaluation_items(mini, D(2030, 4, 1))
@@ -205,13 +206,13 @@ def test_an_early_or_late_evaluation_closes_its_cycle_and_the_next_counts_from_c
         (D(2026, 2, 28), D(2026, 2, 28)),  # a Saturday that is a make-up working day (调休上班): not moved
     ],
 )
-def test_a_rest_day_moves_the_last_day_to_the_next_working_day(written, on_time_until):
+def test_a_rest_day_moves_the_last_day_to_the_next_working_day(written: dt.date, on_time_until: dt.date) -> None:
     due = due_date(written, load_calendar(REGISTRY))
     assert due.on_time_until == on_time_until
     assert due.moved == (written != on_time_until)
 
 
-def test_a_year_without_a_calendar_is_never_guessed():
+def test_a_year_without_a_calendar_is_never_guessed() -> None:
     """2027-02-28 is a Sunday; with no 2027 file it is reported as written, naming the year."""
     calendar = load_calendar(REGISTRY)
     with pytest.raises(MissingCalendarYear):
@@ -228,7 +229,7 @@ def certified_on_2023_06_20(mini: MiniRegistry) -> None:
     set_history(mini.center, [C_CERT.replace("2024-06-17", "2023-06-20")])
 
 
-def test_f810_the_moved_day_is_still_on_time_and_the_message_says_so(mini):
+def test_f810_the_moved_day_is_still_on_time_and_the_message_says_so(mini: MiniRegistry) -> None:
     certified_on_2023_06_20(mini)
     assert findings_at(mini, D(2026, 6, 22)) == []
     [finding] = findings_at(mini, D(2026, 6, 23))
@@ -237,7 +238,7 @@ def test_f810_the_moved_day_is_still_on_time_and_the_message_says_so(mini):
     assert "原定的 2026-06-20 是法定休假日" in finding.message and "第二百零三条" in finding.message
 
 
-def test_f811_a_rectification_deadline_on_a_sunday_runs_to_monday(mini):
+def test_f811_a_rectification_deadline_on_a_sunday_runs_to_monday(mini: MiniRegistry) -> None:
     rectify = ev("2026-10-01", "evaluated", evaluator=EVALUATOR, outcome="rectify", rectification_deadline="2026-12-27")
     set_history(mini.center, [C_CERT, rectify])
     assert findings_at(mini, D(2026, 12, 28), without=("F822",)) == []
@@ -246,7 +247,7 @@ def test_f811_a_rectification_deadline_on_a_sunday_runs_to_monday(mini):
     assert "整改期限是 2026-12-28（原定的 2026-12-27 是法定休假日" in finding.message
 
 
-def test_deadlines_show_the_written_and_the_moved_date(sample):
+def test_deadlines_show_the_written_and_the_moved_date(sample: MiniRegistry) -> None:
     result = run_cli("deadlines", "--as-of", "2026-12-03", "--format", "json", cwd=sample.base)
     assert result.code == 0, result.stderr
     [item] = [i for i in json.loads(result.stdout)["items"] if i["record"] == AGRICULTURE]
@@ -258,7 +259,7 @@ def test_deadlines_show_the_written_and_the_moved_date(sample):
     assert "2026年12月28日〔整改〕晋城市现代农业技术创新中心 整改期限届满，应复评（2026年12月27日为法定休假日" in text
 
 
-def test_the_center_page_shows_both_dates(tmp_path):
+def test_the_center_page_shows_both_dates(tmp_path: Path) -> None:
     repo = copy_site_inputs(tmp_path / "repo")
     result = run_cli("build", "--today", "2026-12-03", "--sources-only", cwd=repo)
     assert result.code == 0, both_outputs(result)
@@ -269,7 +270,7 @@ def test_the_center_page_shows_both_dates(tmp_path):
     assert '下次评估截止：<time datetime="2029-06-23">' in page
 
 
-def test_the_built_center_page_shows_both_dates(sample_site):
+def test_the_built_center_page_shows_both_dates(sample_site: Path) -> None:
     """The real MkDocs build (conftest's sample site, built as of TODAY): the moved day is a <time>."""
     root = parse((sample_site / "site" / "centers" / AGRICULTURE / "index.html").read_text(encoding="utf-8")).root
     moved = root.find_all("time", **{"class": "tic-moved"})
@@ -283,12 +284,12 @@ def test_the_built_center_page_shows_both_dates(sample_site):
 # ---------------------------------------------------------------------------
 
 
-def publicity_on_2026_12_28(sample: MiniRegistry):
+def publicity_on_2026_12_28(sample: MiniRegistry) -> CliResult:
     return run_cli("record", "publicity-started", QINSHUI, "--date", "2026-12-28", "--today", "2026-12-28",
                    cwd=sample.base)
 
 
-def test_a_publicity_reaching_a_missing_year_can_be_recorded(sample):
+def test_a_publicity_reaching_a_missing_year_can_be_recorded(sample: MiniRegistry) -> None:
     recorded = publicity_on_2026_12_28(sample)
     assert recorded.code == 0, both_outputs(recorded)
     result = run_cli("validate", "--today", "2026-12-28", "--format", "json", cwd=sample.base)
@@ -296,7 +297,7 @@ def test_a_publicity_reaching_a_missing_year_can_be_recorded(sample):
     assert sorted((f["rule"], f["severity"]) for f in result.findings) == [("F805", "warning"), ("F822", "warning")]
 
 
-def test_deadlines_list_everything_else_and_one_item_naming_the_file(sample):
+def test_deadlines_list_everything_else_and_one_item_naming_the_file(sample: MiniRegistry) -> None:
     assert publicity_on_2026_12_28(sample).code == 0
     result = run_cli("deadlines", "--as-of", "2026-12-28", "--format", "json", cwd=sample.base)
     assert result.code == 0, result.stderr
@@ -311,7 +312,7 @@ def test_deadlines_list_everything_else_and_one_item_naming_the_file(sample):
     assert QINSHUI in calendar["title"] and "公示期" in calendar["title"]
 
 
-def test_the_tracking_issue_says_the_same(sample):
+def test_the_tracking_issue_says_the_same(sample: MiniRegistry) -> None:
     assert publicity_on_2026_12_28(sample).code == 0
     result = run_cli("tracking-issue", "--as-of", "2026-12-28", cwd=sample.base)
     assert result.code == 0, result.stderr
@@ -321,7 +322,7 @@ def test_the_tracking_issue_says_the_same(sample):
     assert "### 公示期满、尚未作出决定" in result.stdout  # the rest of the issue is still there
 
 
-def test_the_site_still_builds_and_publishes_the_notice_with_its_last_day_pending(tmp_path):
+def test_the_site_still_builds_and_publishes_the_notice_with_its_last_day_pending(tmp_path: Path) -> None:
     repo = copy_site_inputs(tmp_path / "repo")
     recorded = run_cli("record", "publicity-started", QINSHUI, "--date", "2026-12-28", "--today", "2026-12-28", cwd=repo)
     assert recorded.code == 0, both_outputs(recorded)
@@ -335,7 +336,7 @@ def test_the_site_still_builds_and_publishes_the_notice_with_its_last_day_pendin
     assert "截止日待2027年的节假日安排公布后确定" in (docs / "index.md").read_text(encoding="utf-8")
 
 
-def test_f823_certification_waits_for_the_missing_year(sample):
+def test_f823_certification_waits_for_the_missing_year(sample: MiniRegistry) -> None:
     assert publicity_on_2026_12_28(sample).code == 0
     path = sample.root / "applications" / "qinshui" / f"{QINSHUI}.yml"
     before = path.read_bytes()
@@ -346,7 +347,7 @@ def test_f823_certification_waits_for_the_missing_year(sample):
     assert path.read_bytes() == before
 
 
-def test_f824_an_objection_is_recorded_only_when_it_is_surely_inside(sample):
+def test_f824_an_objection_is_recorded_only_when_it_is_surely_inside(sample: MiniRegistry) -> None:
     """Published 2026-12-28 with no 2027 file: 12-28 … 12-31 are four of the five working days, so an
     objection on 12-31 is surely inside; one on 2027-01-04 cannot be checked until 2027 is added."""
     assert publicity_on_2026_12_28(sample).code == 0
@@ -364,7 +365,7 @@ def test_f824_an_objection_is_recorded_only_when_it_is_surely_inside(sample):
     assert result.code == 0 and "F824" not in result.rules
 
 
-def test_f823_in_validate(mini):
+def test_f823_in_validate(mini: MiniRegistry) -> None:
     dates = ["2026-08-03", "2026-08-17", "2026-09-01", "2026-09-15", "2026-10-20", "2026-12-22", "2026-12-28"]
     history = [line.replace(line[7:17], day) for line, day in zip(NORMAL[:-1], dates)]
     certified = CERT.replace("2024-06-17", "2027-01-08")
@@ -381,7 +382,7 @@ def calendar_file(mini: MiniRegistry, year: int) -> Path:
     return mini.root / "calendar" / f"{year}.yml"
 
 
-def test_f822_warns_from_the_reminder_day_not_before(mini):
+def test_f822_warns_from_the_reminder_day_not_before(mini: MiniRegistry) -> None:
     assert findings_at(mini, D(2026, 11, 30)) == []
     [finding] = findings_at(mini, D(2026, 12, 1))
     newest = "registry/calendar/2026.yml"
@@ -393,7 +394,7 @@ def test_f822_warns_from_the_reminder_day_not_before(mini):
     assert result.stdout.startswith(f"{newest}:")
 
 
-def test_f822_the_reminder_day_comes_from_policy(mini):
+def test_f822_the_reminder_day_comes_from_policy(mini: MiniRegistry) -> None:
     mini.edit(mini.root / "policy.yml", lambda data: data["calendar"].update(reminder_from="11-15"))
     assert [f.rule for f in findings_at(mini, D(2026, 11, 14))] == []
     assert [f.rule for f in findings_at(mini, D(2026, 11, 15))] == ["F822"]
@@ -401,28 +402,28 @@ def test_f822_the_reminder_day_comes_from_policy(mini):
     assert findings_at(mini, D(2026, 12, 31)) == []  # no reminder day: only this year's file is required
 
 
-def test_f822_this_years_file_missing(mini):
+def test_f822_this_years_file_missing(mini: MiniRegistry) -> None:
     calendar_file(mini, 2026).unlink()
     [finding] = findings_at(mini, TODAY)
     assert (finding.rule, finding.path) == ("F822", "registry/calendar/2025.yml")
     assert "2026" in finding.message and "registry/calendar/2026.yml" in finding.message
 
 
-def test_deadlines_remind_from_the_reminder_day(mini):
+def test_deadlines_remind_from_the_reminder_day(mini: MiniRegistry) -> None:
     assert [d.kind for d in dl.collect(mini.root, mini.base, D(2026, 11, 30))] == []
     [item] = dl.collect(mini.root, mini.base, D(2026, 12, 1))
     assert (item.kind, item.record, item.date, item.status, item.days) == ("calendar", "2027", D(2027, 1, 1), "upcoming", 31)
     assert item.path == "registry/calendar/2027.yml" and "尚无 2027 年的节假日安排" in item.title
 
 
-def test_a_reminder_day_that_is_no_month_day_is_a_schema_error(mini):
+def test_a_reminder_day_that_is_no_month_day_is_a_schema_error(mini: MiniRegistry) -> None:
     mini.edit(mini.root / "policy.yml", lambda data: data["calendar"].update(reminder_from="13-01"))
     result = mini.validate()
     assert result.code == 1
     assert any(f["path"] == "registry/policy.yml" and f["rule"].startswith("S") for f in result.findings)
 
 
-def test_the_sample_registry_validates_at_the_issue_date(sample):
+def test_the_sample_registry_validates_at_the_issue_date(sample: MiniRegistry) -> None:
     result = run_cli("validate", "--today", "2026-12-03", "--format", "json", cwd=sample.base)
     assert result.code == 0
     assert [f["rule"] for f in result.findings] == ["F822"]  # 2027's arrangement has not been added
@@ -445,7 +446,7 @@ FAILING_CASES = {
 COVERED_MODULES = {"ticreg.rules.process.timeliness"}
 
 
-def test_every_checking_rule_of_this_part_has_a_failing_case():
+def test_every_checking_rule_of_this_part_has_a_failing_case() -> None:
     assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
     from rule_helpers import checking_rules
 

@@ -40,6 +40,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import MissingCalendarYear, RegistryHasErrors
 from .process.calendar import CALENDAR_DIR, expected_years
@@ -48,6 +49,12 @@ from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
 from .engine import RegistryContext
 from .registry_files import Record, display_path
+
+if TYPE_CHECKING:  # annotations only: the models are built where the registry is loaded
+    from ticreg_schemas.application import ApplicationBase
+    from ticreg_schemas.center import Center
+
+_Model = TypeVar("_Model", "ApplicationBase", "Center")
 
 PUBLICITY = "publicity"
 CERTIFICATION = "certification"
@@ -175,7 +182,7 @@ def _calendar_items(ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds,
     return items
 
 
-def _as_of(model, as_of: dt.date):
+def _as_of(model: _Model, as_of: dt.date) -> _Model:
     """The record as it stood on ``as_of``: its events up to that day."""
     history = [e for e in model.history if e.date <= as_of]
     return model if len(history) == len(model.history) else model.model_copy(update={"history": history})

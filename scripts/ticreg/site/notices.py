@@ -142,7 +142,7 @@ def _window_or_missing_year(published: dt.date, ctx: RegistryContext) -> tuple[P
         return None, missing.year
 
 
-def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
+def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     policy = ctx.policy
     out = []
     for records in ctx.applications.values():
@@ -214,7 +214,7 @@ def _center_notices(center: PublicCenter) -> list[Notice]:
     return out
 
 
-def collect_notices(ctx, centers: list[PublicCenter], today: dt.date) -> list[Notice]:
+def collect_notices(ctx: RegistryContext, centers: list[PublicCenter], today: dt.date) -> list[Notice]:
     """Every notice, newest first; IDs are unique and stable for the same histories."""
     notices = _publicity_notices(ctx, today)
     for center in centers:
