@@ -6,12 +6,13 @@
 from .application import APPLICATION_MODELS, ChangeApplication, CertificationApplication, DirectCertificationApplication
 from .calendar import CalendarYear
 from .center import Center
+from .common import RegistryModel
 from .departments import Departments
 from .policy import Policy
 from .staff import Staff
 
 # file kind -> (model, JSON Schema file name)
-FILE_MODELS = {
+FILE_MODELS: dict[str, tuple[type[RegistryModel] | None, str]] = {
     "policy": (Policy, "policy.schema.json"),
     "departments": (Departments, "departments.schema.json"),
     "application": (None, "application.schema.json"),  # chosen by its `kind`

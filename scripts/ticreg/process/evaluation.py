@@ -11,6 +11,8 @@ import calendar as _gregorian
 import datetime as dt
 from dataclasses import dataclass
 
+from ticreg_schemas.center import Center
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     year = day.year + years
@@ -32,7 +34,7 @@ class EvaluationStatus:
         return self.rectification_deadline is not None and today > self.rectification_deadline
 
 
-def evaluation_status(center, cycle_years: int) -> EvaluationStatus | None:
+def evaluation_status(center: Center, cycle_years: int) -> EvaluationStatus | None:
     """Where a center stands in its evaluation cycle; None without a certification.
 
     Cycle k falls due k * cycle_years after certification. A regular

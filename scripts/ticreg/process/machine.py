@@ -16,6 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Iterable
+
+from ticreg_schemas.application import ApplicationEvent
+from ticreg_schemas.center import CenterEvent
 from ticreg_schemas.events import EVALUATION_OUTCOMES
 
 CERTIFICATION = "certification"
@@ -70,7 +74,10 @@ class Transition:
     outcome: str | None = None  # for "evaluated": the outcome it applies to
 
 
-def _t(event, sources, target, roles, *, kinds=ALL_KINDS, stage=None, outcome=None) -> Transition:
+def _t(
+    event: str, sources: Iterable[str], target: str, roles: Iterable[str], *,
+    kinds: Iterable[str] = ALL_KINDS, stage: str | None = None, outcome: str | None = None,
+) -> Transition:
     return Transition(event, frozenset(sources), target, frozenset(roles), frozenset(kinds), stage, outcome)
 
 
@@ -115,7 +122,7 @@ CENTER_TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def application_transition(state: str, event, kind: str) -> Transition | None:
+def application_transition(state: str, event: ApplicationEvent, kind: str) -> Transition | None:
     """The transition an application event takes from ``state``, if it is legal."""
     for t in APPLICATION_TRANSITIONS:
         if t.event == event.event and state in t.sources and kind in t.kinds:
@@ -124,7 +131,7 @@ def application_transition(state: str, event, kind: str) -> Transition | None:
     return None
 
 
-def center_transition(state: str, event) -> Transition | None:
+def center_transition(state: str, event: CenterEvent) -> Transition | None:
     for t in CENTER_TRANSITIONS:
         if t.event == event.event and state in t.sources and t.outcome in (None, event.outcome):
             return t
