@@ -167,6 +167,7 @@ def _application_items(record, ctx, as_of: dt.date, calendar_dir: str) -> list[D
         ) from None
     name = model.proposed_name
     if state == "objection-pending":
+        assert objection is not None  # a replayed objection-pending state follows an objection-raised step
         days = (window.end - as_of).days
         title = f"{name} 公示期截止，{_zh(objection)}收到的异议待处理"
         return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days)]

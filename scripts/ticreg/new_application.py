@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -68,7 +69,7 @@ def _department_ids(root: Path) -> list[str]:
 
 def new_application(
     root: Path, cwd: Path, department: str, application_id: str, kind: str, *, today: dt.date,
-    logins: list[str] = (),
+    logins: Sequence[str] = (),
 ) -> Created:
     """Write the template for ``kind`` as registry/applications/<department>/<id>.yml
     (with ``logins`` as its applicant_logins when given)."""
@@ -119,7 +120,7 @@ def new_application(
     return Created(shown, kind, fill_in, placeholder)
 
 
-def check_logins(logins) -> list[str]:
+def check_logins(logins: Iterable[str]) -> list[str]:
     """GitHub logins given on the command line, each checked; duplicates (ignoring case) dropped."""
     kept: list[str] = []
     for login in logins:
@@ -134,7 +135,7 @@ def check_logins(logins) -> list[str]:
 
 
 def _fill_template(
-    text: str, where: str, application_id: str, department: str, today: dt.date, logins: list[str] = ()
+    text: str, where: str, application_id: str, department: str, today: dt.date, logins: Sequence[str] = ()
 ) -> str:
     layout = Layout(text, where)
     data = layout.data

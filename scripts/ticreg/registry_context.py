@@ -7,8 +7,10 @@ pointer to ``ticreg validate``, which reports what is wrong and where.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from ticreg_schemas import CalendarYear, Policy
+from ticreg_schemas.common import RegistryModel
 
 from .errors import RegistryHasErrors
 from .loader import load_file
@@ -16,7 +18,10 @@ from .process.calendar import CALENDAR_DIR, WorkingCalendar
 from .schema_check import validate_model
 
 
-def load_model(path: Path, model):
+M = TypeVar("M", bound=RegistryModel)
+
+
+def load_model(path: Path, model: type[M]) -> M:
     """One registry file through the safe loader and its model, or RegistryHasErrors."""
     loaded = load_file(path, str(path))
     if loaded.ok and loaded.data is not None:

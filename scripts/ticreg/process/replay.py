@@ -47,7 +47,7 @@ def replay_center(center: Center, start: str = "new") -> Iterator[Step[CenterEve
         state = step.after
 
 
-def final_state(steps: Iterable[Step[E]]) -> str:
+def final_state(steps: Iterable[Step[ApplicationEvent]] | Iterable[Step[CenterEvent]]) -> str:
     state = "new"
     for step in steps:
         state = step.after

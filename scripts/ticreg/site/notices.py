@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
@@ -71,9 +72,9 @@ class Notice:
     def url(self) -> str:
         return f"notices/{self.id}/"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The open-data form (notices.json): dates ISO, labels in Chinese."""
-        out = {
+        out: dict[str, object] = {
             "id": self.id,
             "kind": self.kind,
             "kind_label": self.kind_label,
@@ -162,8 +163,18 @@ def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
     return out
 
 
+class _CenterFields(TypedDict):
+    """What every notice about a center repeats."""
+
+    unit: str
+    center_id: str
+    category_label: str
+    cluster_label: str | None
+    county_label: str
+
+
 def _center_notices(center: PublicCenter) -> list[Notice]:
-    common = dict(
+    common = _CenterFields(
         unit=center.lead_unit.name,
         center_id=center.id,
         category_label=center.category_label,
