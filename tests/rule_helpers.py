@@ -222,11 +222,14 @@ def checking_rules() -> dict:
 
 def assert_each_rule_has_a_failing_case(failing_cases: dict[str, list[str]], covered_modules: set[str],
                                         namespace: dict) -> None:
-    """The checking rules of `covered_modules` are exactly the keys of `failing_cases`,
-    and each test named for a rule (looked up in `namespace`, the test module's
-    globals()) names that rule in its source."""
+    """Each key of `failing_cases` is a checking rule of `covered_modules`, and each
+    test named for a rule (looked up in `namespace`, the test module's globals())
+    names that rule in its source. A module's rules may be tested in more than
+    one file (a family module holds rules of several articles);
+    tests/test_rules_history_personal_crossfile.py holds the union to every
+    checking rule."""
     checking = {rid for rid, r in checking_rules().items() if r.check.__module__ in covered_modules}
-    assert checking == set(failing_cases)
+    assert set(failing_cases) <= checking, sorted(set(failing_cases) - checking)
     for rule_id, test_names in failing_cases.items():
         for name in test_names:
             assert f'"{rule_id}"' in inspect.getsource(namespace[name]), (rule_id, name)

@@ -549,7 +549,7 @@ def test_record_refuses_an_event_after_today_like_validate(mini):
 FAILING_CASES = {
     "D303": ["test_a_grant_date_after_today_is_d303", "test_a_platform_certified_after_today_is_d303"],
 }
-COVERED_MODULES = {"ticreg.rules.dates"}
+COVERED_MODULES = {"ticreg.rules.claims"}
 
 
 def test_every_checking_rule_of_this_part_has_a_failing_case():

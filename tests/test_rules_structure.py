@@ -326,7 +326,7 @@ FAILING_CASES = {
     "D301": ["test_d301_platform_certified_after_submission_fails"],
     "D302": ["test_d302_change_without_content_fails"],
 }
-COVERED_MODULES = {"ticreg.rules.structure"}
+COVERED_MODULES = {"ticreg.rules.structure", "ticreg.rules.naming", "ticreg.rules.claims"}
 
 
 def test_every_checking_rule_of_this_part_has_a_failing_case():

@@ -24,10 +24,10 @@ Which version of each registry-wide file is used:
 
 Each file is parsed with the one safe loader and its history entries with the
 event models of ``ticreg_schemas``; the rules themselves are in
-``ticreg.rules.changes`` (G901-G914), ``ticreg.rules.tree_entries``
+``ticreg.rules.changes.paths`` (G901-G914), ``ticreg.rules.changes.tree_entries``
 (G915-G916: only regular files of a known kind under the registry; a record
 whose head is a gitlink or a link counts as deleted, see _settle_entries) and
-``ticreg.rules.frozen`` (G918-G924).
+``ticreg.rules.changes.frozen`` (G918-G924).
 """
 
 from __future__ import annotations
@@ -50,9 +50,7 @@ from .process.calendar import CALENDAR_DIR, MissingCalendarYear, WorkingCalendar
 from .process.machine import Transition, application_transition, center_transition
 from .process.publicity import PublicityWindow, publicity_window
 from .registry_files import POLICY, STAFF, kind_of
-from .rules.changes import protected_paths  # importing it registers G901-G914
-from .rules import tree_entries  # noqa: F401  (importing it registers G915-G916)
-from .rules import frozen as _frozen  # noqa: F401  (registers G918-G924)
+from .rules.changes import protected_paths  # importing the family G package registers G901-G924
 from .catalog import RULES, Hit, checks_for
 from .engine import Actor, ChangeContext, findings_for
 from .schema_check import errors_to_findings, validate_model

@@ -1,56 +1,57 @@
-"""The rules: one module per part of the measures; the catalogue is ticreg.catalog.
+"""The rules: one module (or package) per rule family; the catalogue is ticreg.catalog.
 
-    eligibility.py    Art. 8: lead unit, IP, director, team, equipment, area, declarations
-    structure.py      Art. 6, 7, 9(3), 16: category, cluster, naming, direct certification
-    history.py        the shape of history events
-    personal_data.py  resident ID numbers and personal mobile numbers
-    cross_file.py     IDs, references and paths across the registry
-    process.py        Art. 9, 14-16: histories follow the state machine
-    certification_links.py  a certified application and its center agree
-    changes.py        what a pull request changes (ticreg check-changes): G901-G914
-    tree_entries.py   what a pull request may put in the registry folder: G915-G916
-    frozen.py         submitted records change only through events; whose application: G918-G924, H703
-    site_config.py    the website's configuration and sources (ticreg build): W101-W103
-    dates.py          no recorded date after today: D303
+A rule's ID letter is its family, and each family lives in one place, so a
+rule is found from its ID alone (``FAMILIES``; tests/test_engine.py holds
+every registration to it):
 
-A rule's ID letter is its family; ``FAMILIES`` says which modules register
-each family (tests/test_engine.py holds every registration to it). Modules
-follow the measures' articles rather than the letters, so a family may span
-modules: the history rules (group "history") are in history.py, process.py
-and frozen.py because each judges history from its own article.
+    eligibility.py    E  Art. 8: lead unit, IP, director, team, equipment, area, declarations
+    structure.py      C  Art. 6, 7: category, cluster, usual lead units
+    naming.py         N  Art. 9(3): 晋城市XX技术创新中心
+    claims.py         D  Art. 15, 16 and dates: what a record states must be possible
+    history.py        H  the shape of each history event (group "history")
+    personal_data.py  P  resident ID numbers and personal mobile numbers
+    cross_file.py     X  IDs, references and paths across the registry
+    process/          F  Art. 9, 14-16 over time: state tables, windows, cycles, certification links
+    changes/          G  what a pull request changes (ticreg check-changes)
+    site_config.py    W  the website's configuration and sources (ticreg build)
+
+L (reading a file) and S (the schema) are the loader's and schema layer's,
+registered in ticreg.catalog itself.
 """
 
 import importlib
 
-# ID letter -> the modules (under ticreg, without the package) that register it.
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "L": ("catalog",),  # the loader: a file that cannot be read as registry YAML
-    "S": ("catalog",),  # the schema layer: fields, types, lists
-    "E": ("rules.eligibility",),
-    "C": ("rules.structure",),
-    "N": ("rules.structure",),
-    "D": ("rules.structure", "rules.dates"),
-    "H": ("rules.history", "rules.frozen"),
-    "P": ("rules.personal_data",),
-    "X": ("rules.cross_file",),
-    "F": ("rules.process", "rules.certification_links"),
-    "G": ("rules.changes", "rules.tree_entries", "rules.frozen"),
-    "W": ("rules.site_config",),
+# ID letter -> the module or package (under ticreg) that registers that family.
+FAMILIES: dict[str, str] = {
+    "L": "catalog",
+    "S": "catalog",
+    "E": "rules.eligibility",
+    "C": "rules.structure",
+    "N": "rules.naming",
+    "D": "rules.claims",
+    "H": "rules.history",
+    "P": "rules.personal_data",
+    "X": "rules.cross_file",
+    "F": "rules.process",
+    "G": "rules.changes",
+    "W": "rules.site_config",
 }
 
+# Every module that registers rules, in the order they load.
 _MODULES = (
     "eligibility",
     "structure",
+    "naming",
+    "claims",
     "history",
     "personal_data",
     "cross_file",
-    "process",
-    "certification_links",
-    "changes",
-    "tree_entries",
-    "frozen",
+    "process.lifecycle",
+    "process.certification_links",
+    "changes.paths",
+    "changes.tree_entries",
+    "changes.frozen",
     "site_config",
-    "dates",
 )
 
 

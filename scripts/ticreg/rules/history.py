@@ -1,7 +1,8 @@
-"""The shape of history events: each kind of event has the fields it needs.
+"""Family H: the shape of history events, each kind with the fields it needs.
 
-Which event may follow which is the process engine's table; here only each
-event on its own is checked.
+Which event may follow which is the process engine's table (family F); here
+each event is checked on its own. All are in group "history", the rules
+``ticreg record`` runs on the record it appends to.
 """
 
 from __future__ import annotations
@@ -47,3 +48,37 @@ def rectification_deadline(model, ctx: RegistryContext) -> Iterator[Hit]:
             elif deadline <= event.date:
                 yield hit(("history", i, "rectification_deadline"), expected=event.date.isoformat(),
                           actual=deadline.isoformat())
+
+
+@rule("H703", group="history", severity="error", article="第九条、登记册数据规范", scope="application",
+      title="更正事件列出的字段无效",
+      template="{field}：更正（amended）的 fields 中“{actual}”{expected}")
+def amended_fields_name_profile_fields(model, ctx: RegistryContext) -> Iterator[Hit]:
+    """更正（amended）事件用 fields 列出本次修改的申报字段（顶层字段名，如 rd_equipment_value_yuan）。
+    每一项都须是这类申报确有的字段，不能重复，也不能是 policy.yml 中
+    profile_changes.application_fixed_fields 列出的字段（代号、申报类型、组织管理部门、办理记录）：
+    这些字段任何时候都不能更正。fields 须至少列出一项。"""
+    if not hasattr(model, "history"):
+        return
+    fixed = set(ctx.policy.profile_changes.application_fixed_fields)
+    known = set(type(model).model_fields)
+    for i, event in enumerate(model.history):
+        if event.event != "amended" or event.fields is None:
+            continue
+        if not event.fields:
+            yield hit(("history", i, "fields"), actual="（空）", expected="：须至少列出一个修改的字段")
+        seen: set[str] = set()
+        for j, name in enumerate(event.fields):
+            where = ("history", i, "fields", j)
+            if name in seen:
+                yield hit(where, actual=name, expected="重复列出")
+            elif name in fixed:
+                yield hit(where, actual=name, expected="不能更正（policy.yml 的 application_fixed_fields）")
+            elif name not in known:
+                yield hit(where, actual=name, expected=f"不是{_kind_label(model)}的字段")
+            seen.add(name)
+
+
+def _kind_label(model) -> str:
+    kind = getattr(model, "kind", None)
+    return f"“{kind}”类申报" if isinstance(kind, str) else "申报"

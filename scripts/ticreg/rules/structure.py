@@ -1,12 +1,10 @@
-"""Articles 6, 7, 9(3) and 16: category, cluster, naming, the direct path."""
+"""Articles 6 and 7, family C: the two categories, the cluster and the usual lead units."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Iterator
 
-from ticreg_schemas.application import CertificationFields, ChangeApplication, DirectCertificationApplication
+from ticreg_schemas.application import CertificationFields
 
 from ..engine import RegistryContext
 from ..catalog import Hit, hit, rule
@@ -51,65 +49,3 @@ def usual_lead_unit(model, ctx: RegistryContext) -> Iterator[Hit]:
             expected=[ctx.policy.name_of("unit_kinds", k) for k in usual],
             other=ctx.policy.name_of("unit_kinds", model.lead_unit.unit_kind),
         )
-
-
-@lru_cache(maxsize=8)
-def _name_regex(pattern: str) -> re.Pattern | None:
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
-
-
-def _names(model) -> Iterator[tuple[tuple, str]]:
-    if isinstance(model, CertificationFields):
-        yield ("proposed_name",), model.proposed_name
-    elif isinstance(model, ChangeApplication):
-        if model.requested_change.new_name is not None:
-            yield ("requested_change", "new_name"), model.requested_change.new_name
-    else:
-        yield ("name",), model.name
-        for i, event in enumerate(model.history):
-            if event.new_name is not None:
-                yield ("history", i, "new_name"), event.new_name
-
-
-@rule("N401", severity="error", article="第九条第（三）项", scope=("application", "center"),
-      title="名称不符合统一命名",
-      template="名称“{actual}”不符合统一命名“{expected}”")
-def certified_name(model, ctx: RegistryContext) -> Iterator[Hit]:
-    """市技术创新中心统一命名为“晋城市XX技术创新中心”。拟定名称、中心现名称与更名后的
-    新名称都须符合 policy.yml 的 naming.name_pattern。"""
-    regex = _name_regex(ctx.policy.naming.name_pattern)
-    for where, name in _names(model):
-        if regex is not None and not regex.fullmatch(name):
-            yield hit(where, actual=name, expected="晋城市XX技术创新中心")
-
-
-@rule("D301", severity="error", article="第十六条", scope="application",
-      title="直接认定的平台认定晚于申报",
-      template="省级以上平台的认定日期 {actual} 晚于申报日期 {expected}；直接认定须以已经取得的认定为依据")
-def platform_before_submission(model, ctx: RegistryContext) -> Iterator[Hit]:
-    """直接认定的前提是“已认定为”省级以上重点实验室或工程技术研究中心：provincial_platform 的
-    认定日期不能晚于本申报的第一条办理记录（单位申报）的日期。平台类型与级别须来自 policy.yml 的
-    direct_certification 清单。"""
-    if isinstance(model, DirectCertificationApplication):
-        submitted = model.history[0].date
-        if model.provincial_platform.certified_on > submitted:
-            yield hit(
-                ("provincial_platform", "certified_on"),
-                actual=model.provincial_platform.certified_on.isoformat(),
-                expected=submitted.isoformat(),
-            )
-
-
-@rule("D302", severity="error", article="第十五条", scope="application",
-      title="变更申请没有变更内容",
-      template="变更申请须至少填写一项变更内容：{expected}")
-def change_has_content(model, ctx: RegistryContext) -> Iterator[Hit]:
-    """更名、变更主要研究方向或调整重组，requested_change 中至少填写 new_name、
-    new_research_directions、restructuring 之一。"""
-    if isinstance(model, ChangeApplication):
-        change = model.requested_change
-        if change.new_name is None and change.new_research_directions is None and change.restructuring is None:
-            yield hit(("requested_change",), expected=["new_name", "new_research_directions", "restructuring"])

@@ -1,4 +1,9 @@
-"""Dates in a record: nothing it records can have happened after today (D303)."""
+"""Family D: what a record states must be possible.
+
+D301 the provincial platform a direct certification rests on (Art. 16) was
+certified before the application; D302 a change application (Art. 15) asks
+for a change; D303 nothing a record states happened after today.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from functools import lru_cache
 from typing import Iterator
 
 from pydantic import BaseModel
+
+from ticreg_schemas.application import ChangeApplication, DirectCertificationApplication
 
 from ..engine import RegistryContext
 from ..catalog import Hit, hit, rule
@@ -73,3 +80,32 @@ def no_future_dates(model, ctx: RegistryContext) -> Iterator[Hit]:
     for where, value in dated_fields(model):
         if value > ctx.today and not _is_event_date(where):
             yield hit(where, actual=value.isoformat(), expected=ctx.today.isoformat())
+
+
+@rule("D301", severity="error", article="第十六条", scope="application",
+      title="直接认定的平台认定晚于申报",
+      template="省级以上平台的认定日期 {actual} 晚于申报日期 {expected}；直接认定须以已经取得的认定为依据")
+def platform_before_submission(model, ctx: RegistryContext) -> Iterator[Hit]:
+    """直接认定的前提是“已认定为”省级以上重点实验室或工程技术研究中心：provincial_platform 的
+    认定日期不能晚于本申报的第一条办理记录（单位申报）的日期。平台类型与级别须来自 policy.yml 的
+    direct_certification 清单。"""
+    if isinstance(model, DirectCertificationApplication):
+        submitted = model.history[0].date
+        if model.provincial_platform.certified_on > submitted:
+            yield hit(
+                ("provincial_platform", "certified_on"),
+                actual=model.provincial_platform.certified_on.isoformat(),
+                expected=submitted.isoformat(),
+            )
+
+
+@rule("D302", severity="error", article="第十五条", scope="application",
+      title="变更申请没有变更内容",
+      template="变更申请须至少填写一项变更内容：{expected}")
+def change_has_content(model, ctx: RegistryContext) -> Iterator[Hit]:
+    """更名、变更主要研究方向或调整重组，requested_change 中至少填写 new_name、
+    new_research_directions、restructuring 之一。"""
+    if isinstance(model, ChangeApplication):
+        change = model.requested_change
+        if change.new_name is None and change.new_research_directions is None and change.restructuring is None:
+            yield hit(("requested_change",), expected=["new_name", "new_research_directions", "restructuring"])

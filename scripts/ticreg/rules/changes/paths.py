@@ -18,7 +18,7 @@ from typing import Iterator
 
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
 
-from ..process.machine import (
+from ...process.machine import (
     APPLICATION_STATES,
     APPLICATION_TRANSITIONS,
     CENTER_STATES,
@@ -28,16 +28,16 @@ from ..process.machine import (
     allowed_center_events,
     expected_stage,
 )
-from ..findings import FILE_TOP, dotted
-from ..engine import ChangeContext
-from ..catalog import Hit, hit, rule
+from ...findings import FILE_TOP, dotted
+from ...engine import ChangeContext
+from ...catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 _ORDER = "第九条、第十四条、第十五条、第十六条"
 _9 = "第九条"
 _5 = "第五条、第九条"
 
-from ..path_roles import DEFAULT_ROLE, PROTECTED_PATHS, ROLE_RANK, protected_paths  # noqa: E402, F401  (re-exported)
+from ...path_roles import DEFAULT_ROLE, PROTECTED_PATHS, ROLE_RANK, protected_paths  # noqa: E402, F401  (re-exported)
 
 
 def required_role(path: str, kind: str | None, table: tuple[tuple[str, str], ...]) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import dotted
-from ..process.replay import final_state, replay_application
-from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ...findings import dotted
+from ...process.replay import final_state, replay_application
+from ...engine import RegistryContext
+from ...catalog import Hit, hit, rule
 
 
 def _center_name_at_certification(center) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from ..registry_files import LAYOUT
-from ..engine import ChangeContext
-from ..catalog import Hit, hit, rule
+from ...registry_files import LAYOUT
+from ...engine import ChangeContext
+from ...catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 

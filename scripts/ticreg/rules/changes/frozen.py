@@ -17,17 +17,18 @@ could withdraw a competitor's application. Staff act as the state machine and
 G910-G914 allow.
 
 Like G901-G914 these judge the difference between the base and the head,
-positioned in the head's file. H703 judges one file (``ticreg validate``,
-``ticreg record``): an ``amended`` event names fields the application has.
+positioned in the head's file. The one-file half of the ``amended`` event,
+H703 (its fields are the application's), is a history rule in
+ticreg.rules.history.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import FILE_TOP, dotted
-from ..engine import ChangeContext, RegistryContext
-from ..catalog import Hit, hit, rule
+from ...findings import FILE_TOP, dotted
+from ...engine import ChangeContext
+from ...catalog import Hit, hit, rule
 
 _DATA = "登记册数据规范"
 _9 = "第九条"
@@ -195,40 +196,6 @@ def center_fixed_fields_unchanged(change, ctx: ChangeContext) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------
 # The amended event itself (ticreg validate and ticreg record)
 # ---------------------------------------------------------------------------
-@rule("H703", group="history", severity="error", article="第九条、登记册数据规范", scope="application",
-      title="更正事件列出的字段无效",
-      template="{field}：更正（amended）的 fields 中“{actual}”{expected}")
-def amended_fields_name_profile_fields(model, ctx: RegistryContext) -> Iterator[Hit]:
-    """更正（amended）事件用 fields 列出本次修改的申报字段（顶层字段名，如 rd_equipment_value_yuan）。
-    每一项都须是这类申报确有的字段，不能重复，也不能是 policy.yml 中
-    profile_changes.application_fixed_fields 列出的字段（代号、申报类型、组织管理部门、办理记录）：
-    这些字段任何时候都不能更正。fields 须至少列出一项。"""
-    if not hasattr(model, "history"):
-        return
-    fixed = set(ctx.policy.profile_changes.application_fixed_fields)
-    known = set(type(model).model_fields)
-    for i, event in enumerate(model.history):
-        if event.event != "amended" or event.fields is None:
-            continue
-        if not event.fields:
-            yield hit(("history", i, "fields"), actual="（空）", expected="：须至少列出一个修改的字段")
-        seen: set[str] = set()
-        for j, name in enumerate(event.fields):
-            where = ("history", i, "fields", j)
-            if name in seen:
-                yield hit(where, actual=name, expected="重复列出")
-            elif name in fixed:
-                yield hit(where, actual=name, expected="不能更正（policy.yml 的 application_fixed_fields）")
-            elif name not in known:
-                yield hit(where, actual=name, expected=f"不是{_kind_label(model)}的字段")
-            seen.add(name)
-
-
-def _kind_label(model) -> str:
-    kind = getattr(model, "kind", None)
-    return f"“{kind}”类申报" if isinstance(kind, str) else "申报"
-
-
 # ---------------------------------------------------------------------------
 # Whose application
 # ---------------------------------------------------------------------------

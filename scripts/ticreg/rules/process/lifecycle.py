@@ -11,19 +11,19 @@ from typing import Iterator
 from ticreg_schemas.center import Center
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS, REVIEW_STAGES
 
-from ..process.calendar import MissingCalendarYear
-from ..process.evaluation import evaluation_status
-from ..process.machine import (
+from ...process.calendar import MissingCalendarYear
+from ...process.evaluation import evaluation_status
+from ...process.machine import (
     APPLICATION_STATES,
     CENTER_STATES,
     allowed_application_events,
     allowed_center_events,
     expected_stage,
 )
-from ..process.publicity import publicity_window
-from ..process.replay import replay_application, replay_center
-from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ...process.publicity import publicity_window
+from ...process.replay import replay_application, replay_center
+from ...engine import RegistryContext
+from ...catalog import Hit, hit, rule
 
 _9 = "第九条"
 
