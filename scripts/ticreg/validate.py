@@ -10,7 +10,6 @@ from pathlib import Path
 import datetime as dt
 
 from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy, Staff
-from ticreg_schemas.application import ApplicationBase
 from ticreg_schemas.calendar import CalendarYear
 from ticreg_schemas.common import RegistryModel
 
@@ -19,10 +18,12 @@ from .loader import PosDict, locate
 from .registry_files import Record, discover, display_path, load_record
 from .rules import load_all
 from .catalog import RULES, Hit, Rule, checks_for
-from .engine import Place, RegistryContext, findings_for
+from .engine import Checked, Place, RegistryContext, findings_for
 from .schema_check import show_input, validate_model
 
 load_all()
+
+APPLICATION_TYPES = tuple(APPLICATION_MODELS.values())
 
 
 @dataclass
@@ -94,13 +95,13 @@ def _build_context(policy: Policy, records: list[Record], today: dt.date | None)
         # The model's type follows from the file's kind (_check_schema).
         model = record.model
         if isinstance(model, Departments):
-            ctx.department_record = record
+            ctx.department_record = Checked(record, model)
             for department in model.departments:
                 ctx.departments.setdefault(department.id, department)
-        elif isinstance(model, ApplicationBase):
-            ctx.applications[model.id].append(record)
+        elif isinstance(model, APPLICATION_TYPES):
+            ctx.applications[model.id].append(Checked(record, model))
         elif isinstance(model, Center):
-            ctx.centers[model.id].append(record)
+            ctx.centers[model.id].append(Checked(record, model))
         elif isinstance(model, CalendarYear):
             ctx.calendar.add(model)
     return ctx

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from pathlib import Path
+
+from ticreg_schemas.application import Application, ApplicationEvent
+from ticreg_schemas.center import Center
 
 from ...findings import dotted
-from ...process.replay import final_state, replay_application
-from ...engine import RegistryContext
-from ...catalog import Hit, hit, rule
+from ...process.replay import Step, final_state, replay_application
+from ...engine import Checked, RegistryContext
+from ...catalog import Hit, Where, hit, rule
 
 
-def _center_name_at_certification(center) -> str:
+def _center_name_at_certification(center: Center) -> str:
     """The name before the first rename, or the current name."""
     for event in center.history:
         if event.event == "changed" and event.former_name is not None:
@@ -18,7 +22,7 @@ def _center_name_at_certification(center) -> str:
     return center.name
 
 
-def _certification_of(application):
+def _certification_of(application: Application) -> Step[ApplicationEvent] | None:
     """The certified event of a certified application, else None."""
     steps = list(replay_application(application))
     if final_state(steps) != "certified":
@@ -28,13 +32,13 @@ def _certification_of(application):
 
 @rule("F808", severity="error", article="第九条", scope="registry", title="认定申报与中心档案不一致",
       template="{field} 为“{actual}”，与认定申报 {other} 中的“{expected}”不一致")
-def certified_application_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
+def certified_application_matches_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """每个已认定的申报恰好对应一个中心文件，二者一致：中心的认定申报代号、认定日期与文号、
     类别、牵头单位名称与统一社会信用代码，以及认定时的名称（更名前的名称）都与申报相同；
     每个中心文件都须有一个已认定的申报。"""
-    claimed: dict[str, list] = {}
-    for records in ctx.centers.values():
-        for center_record in records:
+    claimed: dict[str, list[Checked[Center]]] = {}
+    for center_files in ctx.centers.values():
+        for center_record in center_files:
             claimed.setdefault(center_record.model.application_id, []).append(center_record)
 
     for records in ctx.applications.values():
@@ -60,7 +64,7 @@ def certified_application_matches_center(ctx: RegistryContext, root) -> Iterator
                 continue  # X502 reports a center_id that resolves to nothing
             center = target.model
             certified = next((i for i, e in enumerate(center.history) if e.event == "certified"), None)
-            pairs = [
+            pairs: list[tuple[Where, object, object]] = [
                 (("category",), center.category, app.category),
                 (("lead_unit", "name"), center.lead_unit.name, app.lead_unit.name),
                 (("lead_unit", "uscc"), center.lead_unit.uscc, app.lead_unit.uscc),
@@ -96,7 +100,7 @@ def certified_application_matches_center(ctx: RegistryContext, root) -> Iterator
 
 @rule("F809", severity="error", article="第十五条", scope="registry", title="变更批准与中心记录不一致",
       template="{field}：{actual}，与变更申请 {other} 不一致：{expected}")
-def change_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
+def change_matches_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """第十五条变更经市科技局批准后，中心档案须有对应的 changed 记录：application_id 指向该变更申请，
     文号相同，更名的新名称与申请一致，且中心现名称为最后一次更名后的名称。中心档案中的每条变更记录
     也都须对应一个已批准的变更申请。"""
@@ -119,8 +123,8 @@ def change_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
                 yield hit(("history",), path=center_record.path, field="history",
                           actual="没有对应的 changed 记录", expected=f"应追加 application_id 为 {app.id} 的 changed 记录",
                           other=record.path)
-    for records in ctx.centers.values():
-        for center_record in records:
+    for center_files in ctx.centers.values():
+        for center_record in center_files:
             center = center_record.model
             renamed = [e.new_name for e in center.history if e.event == "changed" and e.new_name]
             if renamed and center.name != renamed[-1]:
