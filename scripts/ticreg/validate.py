@@ -10,6 +10,7 @@ from pathlib import Path
 import datetime as dt
 
 from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy, Staff
+from ticreg_schemas.application import Application
 from ticreg_schemas.calendar import CalendarYear
 from ticreg_schemas.common import RegistryModel
 
@@ -22,8 +23,6 @@ from .engine import Checked, Place, RegistryContext, findings_for
 from .schema_check import show_input, validate_model
 
 load_all()
-
-APPLICATION_TYPES = tuple(APPLICATION_MODELS.values())
 
 
 @dataclass
@@ -98,7 +97,7 @@ def _build_context(policy: Policy, records: list[Record], today: dt.date | None)
             ctx.department_record = Checked(record, model)
             for department in model.departments:
                 ctx.departments.setdefault(department.id, department)
-        elif isinstance(model, APPLICATION_TYPES):
+        elif isinstance(model, Application):
             ctx.applications[model.id].append(Checked(record, model))
         elif isinstance(model, Center):
             ctx.centers[model.id].append(Checked(record, model))
