@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TypedDict
 
+from ..engine import RegistryContext
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
 
@@ -130,13 +131,13 @@ def _name_on(center: PublicCenter, day: dt.date, *, inclusive: bool) -> str:
     return name
 
 
-def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
+def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     policy = ctx.policy
     out = []
     for records in ctx.applications.values():
         for record in records:
             application = record.model
-            if application is None or application.kind == "change":
+            if application.kind == "change":
                 continue
             for index, event in enumerate(application.history):
                 if event.event != "publicity-started":
@@ -211,7 +212,7 @@ def _center_notices(center: PublicCenter) -> list[Notice]:
     return out
 
 
-def collect_notices(ctx, centers: list[PublicCenter], today: dt.date) -> list[Notice]:
+def collect_notices(ctx: RegistryContext, centers: list[PublicCenter], today: dt.date) -> list[Notice]:
     """Every notice, newest first; IDs are unique and stable for the same histories."""
     notices = _publicity_notices(ctx, today)
     for center in centers:
