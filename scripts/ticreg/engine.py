@@ -19,11 +19,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ticreg_schemas import Center, Departments, Policy
-from ticreg_schemas.application import Application
-from ticreg_schemas.common import RegistryModel
+from ticreg_schemas import Policy
 from ticreg_schemas.departments import Department
 
 from .catalog import Hit, Rule
@@ -32,6 +30,11 @@ from .process.calendar import WorkingCalendar
 from .process.machine import ROLES
 from .registry_files import Record
 from .schema_check import field_label
+
+if TYPE_CHECKING:  # for annotations only
+    from ticreg_schemas import Center, Departments
+    from ticreg_schemas.application import Application
+    from ticreg_schemas.common import RegistryModel
 
 # Where a hit is reported: the shown path and the (line, column) in it.
 Place = Callable[[Hit], tuple[str, tuple[int, int]]]
@@ -52,7 +55,7 @@ def findings_for(rule: Rule, hits: Iterable[Hit], place: Place, model_type: type
 
 
 # The model a checked file holds.
-M = TypeVar("M", bound=RegistryModel, covariant=True)
+M = TypeVar("M", bound="RegistryModel", covariant=True)
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-from ticreg_schemas.common import RegistryModel
+from typing import TYPE_CHECKING
 
 from .file_entries import FILE, FOLDER, LINK, SPECIAL, entry_finding, entry_kind
 from .findings import Finding
 from .loader import LoadedFile, PosDict, load_file
+
+if TYPE_CHECKING:  # for annotations only: listing and loading files builds no model
+    from ticreg_schemas.common import RegistryModel
 
 POLICY = "policy.yml"
 DEPARTMENTS = "departments.yml"

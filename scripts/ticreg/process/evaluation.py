@@ -10,8 +10,10 @@ from __future__ import annotations
 import calendar as _gregorian
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ticreg_schemas.center import Center
+if TYPE_CHECKING:  # for annotations only
+    from ticreg_schemas.center import Center
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -17,10 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ticreg_schemas.application import ApplicationEvent
-from ticreg_schemas.center import CenterEvent
 from ticreg_schemas.events import EVALUATION_OUTCOMES
+
+if TYPE_CHECKING:  # for annotations only: the table itself needs no model
+    from ticreg_schemas.application import ApplicationEvent
+    from ticreg_schemas.center import CenterEvent
 
 CERTIFICATION = "certification"
 DIRECT = "direct-certification"

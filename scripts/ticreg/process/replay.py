@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from ticreg_schemas.application import Application, ApplicationEvent
-from ticreg_schemas.center import Center, CenterEvent
+if TYPE_CHECKING:  # for annotations only
+    from ticreg_schemas.application import Application, ApplicationEvent
+    from ticreg_schemas.center import Center, CenterEvent
 
 from .machine import Transition, application_transition, center_transition
 
 
 # The kind of event a step replays: an application's or a center's.
-E = TypeVar("E", ApplicationEvent, CenterEvent)
+E = TypeVar("E", "ApplicationEvent", "CenterEvent")
 
 
 @dataclass(frozen=True)
