@@ -28,7 +28,7 @@ def _mypy(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str
     )
 
 
-def test_the_package_type_checks(tmp_path):
+def test_the_package_type_checks(tmp_path: Path) -> None:
     completed = _mypy(cwd=REPO, cache=tmp_path / "cache")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert re.search(r"Success: no issues found in \d+ source files", completed.stdout), completed.stdout
@@ -51,14 +51,14 @@ def _probe_tree(tmp_path: Path, files: dict[str, str]) -> Path:
 _UNTYPED_CHECK = "def check(model, ctx):\n    yield from ()\n"
 
 
-def test_a_type_error_fails_the_check(tmp_path):
+def test_a_type_error_fails_the_check(tmp_path: Path) -> None:
     root = _probe_tree(tmp_path, {"probe.py": 'count: int = "three"\n'})
     completed = _mypy("scripts/ticreg/probe.py", cwd=root, cache=tmp_path / "cache")
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "probe.py:1: error" in completed.stdout and "[assignment]" in completed.stdout, completed.stdout
 
 
-def test_rules_are_strict_and_other_modules_are_not(tmp_path):
+def test_rules_are_strict_and_other_modules_are_not(tmp_path: Path) -> None:
     root = _probe_tree(tmp_path, {"rules/probe.py": _UNTYPED_CHECK, "loose.py": _UNTYPED_CHECK})
     strict = _mypy("scripts/ticreg/rules/probe.py", cwd=root, cache=tmp_path / "cache")
     assert strict.returncode == 1, strict.stdout + strict.stderr
@@ -79,7 +79,7 @@ def _strict_flags() -> set[str]:
     return {flag.removeprefix("--").replace("-", "_") for flag in flags}
 
 
-def test_the_strict_modules_get_every_flag_of_strict():
+def test_the_strict_modules_get_every_flag_of_strict() -> None:
     # Spelled out in pyproject.toml, because `strict = true` in an override
     # applies to every module; a flag a newer mypy adds to --strict must be
     # added there too.
@@ -92,6 +92,6 @@ def test_the_strict_modules_get_every_flag_of_strict():
     assert _strict_flags() - enabled == set()
 
 
-def test_the_application_type_is_every_application_model():
+def test_the_application_type_is_every_application_model() -> None:
     # schema_export builds the application schema from the Application union.
     assert set(get_args(Application)) == set(APPLICATION_MODELS.values())

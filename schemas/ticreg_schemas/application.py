@@ -152,6 +152,8 @@ class ChangeApplication(ApplicationBase):
 
 # An application of any kind; its `kind` says which.
 Application = CertificationApplication | DirectCertificationApplication | ChangeApplication
+# One that leads to a certification (Art. 9 or Art. 16), as opposed to a change (Art. 15).
+CertifyingApplication = CertificationApplication | DirectCertificationApplication
 
 APPLICATION_MODELS: dict[str, type[Application]] = {
     "certification": CertificationApplication,
