@@ -116,7 +116,7 @@ def _department_for_county(departments: list[Department], county_code: str, form
     return matches[0]
 
 
-def _centers(root: Path) -> list[dict]:
+def _centers(root: Path) -> list[PosDict]:
     found = []
     for path in sorted((root / CENTERS).glob("*.yml")):
         loaded = load_file(path, str(path))
