@@ -141,8 +141,8 @@ def center_transition(state: str, event: CenterEvent) -> Transition | None:
     return None
 
 
-def allowed_application_events(state: str, kind: str) -> list[str]:
-    seen = []
+def allowed_application_events(state: str, kind: str | None) -> list[str]:
+    seen: list[str] = []
     for t in APPLICATION_TRANSITIONS:
         if state in t.sources and kind in t.kinds and t.event not in seen:
             seen.append(t.event)
@@ -150,7 +150,7 @@ def allowed_application_events(state: str, kind: str) -> list[str]:
 
 
 def allowed_center_events(state: str) -> list[str]:
-    seen = []
+    seen: list[str] = []
     for t in CENTER_TRANSITIONS:
         label = t.event if t.outcome is None else f"{t.event}（{t.outcome}）"
         if state in t.sources and label not in seen:
@@ -158,8 +158,9 @@ def allowed_center_events(state: str) -> list[str]:
     return seen
 
 
-def expected_stage(state: str, kind: str) -> str | None:
-    """The stage a rejection in ``state`` must name, if rejection is possible there."""
+def expected_stage(state: str, kind: str | None) -> str | None:
+    """The stage a rejection in ``state`` must name, if rejection is possible there
+    (none for an application whose kind is unknown)."""
     for t in APPLICATION_TRANSITIONS:
         if t.event == "rejected" and state in t.sources and kind in t.kinds:
             return t.stage
