@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import inspect
 import string
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TypeVar, overload
 
 from .findings import Finding
