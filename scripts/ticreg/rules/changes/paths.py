@@ -256,7 +256,7 @@ def path_permitted(change: Change, ctx: ChangeContext) -> Iterator[Hit]:
     MANIFEST.in、build/ 以及 policy.yml、
     staff.yml、departments.yml、calendar/ 只能由系统管理员修改；centers/ 中的中心文件由市科技局
     及以上修改；申报单位只能新增或修改 applications/<部门代号>/<申报代号>.yml；其余文件须由
-    市科技局或系统管理员修改。完整的表见 ticreg/rules/changes.py 的 PROTECTED_PATHS。"""
+    市科技局或系统管理员修改。完整的表见 ticreg/path_roles.py 的 PROTECTED_PATHS。"""
     actor = ctx.actor
     if actor is None:
         return
