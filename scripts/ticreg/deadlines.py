@@ -40,21 +40,18 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import overload
 
+from ticreg_schemas.application import Application, ChangeApplication
+from ticreg_schemas.center import Center
+
+from .engine import Checked, RegistryContext
 from .errors import MissingCalendarYear, RegistryHasErrors
 from .process.calendar import CALENDAR_DIR, expected_years
 from .process.evaluation import DueDate, evaluation_status
 from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
-from .engine import RegistryContext
-from .registry_files import Record, display_path
-
-if TYPE_CHECKING:  # annotations only: the models are built where the registry is loaded
-    from ticreg_schemas.application import ApplicationBase
-    from ticreg_schemas.center import Center
-
-_Model = TypeVar("_Model", "ApplicationBase", "Center")
+from .registry_files import display_path
 
 PUBLICITY = "publicity"
 CERTIFICATION = "certification"
@@ -143,12 +140,11 @@ def deadlines(ctx: RegistryContext, as_of: dt.date, *, calendar_dir: str = f"reg
     items: list[Deadline] = []
     needs = _CalendarNeeds()
     for record in ctx.records:
-        if record.model is None:
-            continue
-        if record.kind == "application":
-            items.extend(_application_items(record, ctx, as_of, needs))
-        elif record.kind == "center":
-            items.extend(_center_items(record, ctx, as_of, needs))
+        model = record.model
+        if isinstance(model, Center):
+            items.extend(_center_items(Checked(record, model), ctx, as_of, needs))
+        elif isinstance(model, Application):
+            items.extend(_application_items(Checked(record, model), ctx, as_of, needs))
     items.extend(_calendar_items(ctx, as_of, needs, calendar_dir))
     return sorted(items, key=lambda d: (d.date, KINDS.index(d.kind), d.record, d.cycle or 0))
 
@@ -182,7 +178,15 @@ def _calendar_items(ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds,
     return items
 
 
-def _as_of(model: _Model, as_of: dt.date) -> _Model:
+@overload
+def _as_of(model: Center, as_of: dt.date) -> Center: ...
+
+
+@overload
+def _as_of(model: Application, as_of: dt.date) -> Application: ...
+
+
+def _as_of(model: Application | Center, as_of: dt.date) -> Application | Center:
     """The record as it stood on ``as_of``: its events up to that day."""
     history = [e for e in model.history if e.date <= as_of]
     return model if len(history) == len(model.history) else model.model_copy(update={"history": history})
@@ -192,12 +196,13 @@ def _status(days: int) -> str:
     return UPCOMING if days > 0 else DUE if days == 0 else OVERDUE
 
 
-def _application_items(record: Record, ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds) -> list[Deadline]:
+def _application_items(record: Checked[Application], ctx: RegistryContext, as_of: dt.date,
+                       needs: _CalendarNeeds) -> list[Deadline]:
     model = _as_of(record.model, as_of)
     steps = list(replay_application(model))
     state = final_state(steps)
-    if state not in ("in-publicity", "objection-pending"):
-        return []
+    if state not in ("in-publicity", "objection-pending") or isinstance(model, ChangeApplication):
+        return []  # a change is never published
     published = objection = dismissed = None
     for step in steps:
         if step.transition is None:
@@ -217,6 +222,7 @@ def _application_items(record: Record, ctx: RegistryContext, as_of: dt.date, nee
         return []
     name = model.proposed_name
     if state == "objection-pending":
+        assert objection is not None  # a replayed objection-pending state follows an objection-raised step
         days = (window.end - as_of).days
         title = f"{name} 公示期截止，{_zh(objection)}收到的异议待处理"
         return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days)]
@@ -242,7 +248,7 @@ def _due(due: DueDate, record_id: str, what: str, needs: _CalendarNeeds) -> tupl
     return due.on_time_until, None, ""
 
 
-def _center_items(record: Record, ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds) -> list[Deadline]:
+def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds) -> list[Deadline]:
     model = _as_of(record.model, as_of)
     if final_state(replay_center(model)) in ("revoked", "revocation-decided", "new"):
         return []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 from ..engine import RegistryContext
 from ..process.calendar import MissingCalendarYear
@@ -76,9 +77,9 @@ class Notice:
     def url(self) -> str:
         return f"notices/{self.id}/"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The open-data form (notices.json): dates ISO, labels in Chinese."""
-        out = {
+        out: dict[str, object] = {
             "id": self.id,
             "kind": self.kind,
             "kind_label": self.kind_label,
@@ -148,7 +149,7 @@ def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     for records in ctx.applications.values():
         for record in records:
             application = record.model
-            if application is None or application.kind == "change":
+            if application.kind == "change":
                 continue
             for index, event in enumerate(application.history):
                 if event.event != "publicity-started":
@@ -176,8 +177,18 @@ def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     return out
 
 
+class _CenterFields(TypedDict):
+    """What every notice about a center repeats."""
+
+    unit: str
+    center_id: str
+    category_label: str
+    cluster_label: str | None
+    county_label: str
+
+
 def _center_notices(center: PublicCenter) -> list[Notice]:
-    common = dict(
+    common = _CenterFields(
         unit=center.lead_unit.name,
         center_id=center.id,
         category_label=center.category_label,

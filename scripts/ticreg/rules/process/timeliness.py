@@ -20,7 +20,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterator
 
-from ticreg_schemas.application import ApplicationBase
+from ticreg_schemas.application import Application
 from ticreg_schemas.calendar import CalendarYear
 from ticreg_schemas.center import Center
 
@@ -35,7 +35,7 @@ _9 = "第九条"
 _14 = "第十四条"
 
 
-def _objections(model: ApplicationBase, ctx: RegistryContext) -> Iterator[tuple[int, dt.date, dt.date]]:
+def _objections(model: Application, ctx: RegistryContext) -> Iterator[tuple[int, dt.date, dt.date]]:
     """(index, objection date, publication date) of each objection raised in a publicity."""
     published = None
     for step in _steps(model, ctx):
@@ -47,7 +47,7 @@ def _objections(model: ApplicationBase, ctx: RegistryContext) -> Iterator[tuple[
 
 @rule("F820", group="history", severity="error", article=_9, scope="application", title="公示期满后提出的异议",
       template="{field}：异议日期 {actual} 晚于公示期的最后一天 {expected}（公示期 {other}）；公示期满后提出的异议不予受理")
-def objection_inside_window(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def objection_inside_window(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """公示期内对公示内容有异议的，可以提出；公示通知写明逾期提出的异议不予受理。所以记录的异议
     （objection-raised）日期不能晚于公示期的最后一天，最后一天当天提出的仍在期内。公示期按第九条与
     registry/calendar/ 的节假日安排计算（与 F804 相同）；无法计算时见 F824。"""
@@ -73,7 +73,7 @@ def _working_days_through(published: dt.date, last: dt.date, ctx: RegistryContex
 
 @rule("F824", group="history", severity="error", article=_9, scope="application", title="无法核对异议是否在公示期内",
       template="{field}：公示期要用到 {actual} 年的节假日安排，无法核对 {other} 提出的异议是否在公示期内；请先添加 {expected}")
-def objection_provably_inside(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def objection_provably_inside(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """公示期跨入还没有节假日安排的年份时，公示期的最后一天尚不能确定。此时只有能确定仍在期内的异议
     （从起算日到异议日期，已知的工作日还不到公示的工作日数）才能记录；否则按错误报告，添加该年的
     registry/calendar/<年份>.yml 后即可核对（F820）。这样不会先记下一条日后才发现逾期、又无法删改的异议。"""
@@ -104,7 +104,7 @@ def evaluation_has_evaluator(model: Center, ctx: RegistryContext) -> Iterator[Hi
 
 @rule("F823", group="history", severity="error", article=_9, scope="application", title="无法核对公示期即认定",
       template="{field}：无法核对认定是否在公示期满之后，缺少 {actual} 年的节假日安排；添加 {expected} 后才能记录认定")
-def certification_window_known(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def certification_window_known(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """认定须在公示期满之后（F804）。公示期要按节假日安排计算：公示期涉及的年份没有
     registry/calendar/<年份>.yml 时无法核对，认定按错误报告，添加该年的节假日安排后即可记录。
     公示本身照常记录（F805 只是提示）。"""
