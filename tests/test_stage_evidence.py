@@ -23,7 +23,6 @@ from rule_helpers import (
     assert_each_rule_has_a_failing_case,
     expect_clean,
     expect_one,
-    key_pos,
     replace_text,
     table,
     text_pos,
