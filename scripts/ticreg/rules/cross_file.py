@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ticreg_schemas.application import ApplicationEvent
+from ticreg_schemas.application import ApplicationBase, ApplicationEvent
+from ticreg_schemas.staff import Staff
 
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
@@ -151,12 +152,14 @@ def staff_departments(model, ctx: RegistryContext) -> Iterator[Hit]:
 _9 = "第九条"
 
 
-def _application_events(ctx: RegistryContext) -> Iterator[tuple[Record, int, ApplicationEvent]]:
-    """Every event of every valid application, with its file."""
+def _application_events(ctx: RegistryContext) -> Iterator[tuple[Record, ApplicationBase, int, ApplicationEvent]]:
+    """Every event of every valid application, with its file and model."""
     for records in ctx.applications.values():
         for record in records:
-            for i, event in enumerate(record.model.history):
-                yield record, i, event
+            model = record.model
+            if isinstance(model, ApplicationBase):
+                for i, event in enumerate(model.history):
+                    yield record, model, i, event
 
 
 @rule("X515", severity="error", article=_9, scope="registry", title="审核部门不是本申报的组织管理部门",
@@ -165,8 +168,8 @@ def reviewing_department_is_the_organizing_one(ctx: RegistryContext, root: Path)
     """第九条第（一）项：申报由其组织管理部门审核推荐。组织管理部门审核（department-approved，或在
     department-review 环节未予通过）记录的审核部门 reviewed_by 须是本申报的组织管理部门
     organizing_department，即申报文件所在文件夹的部门；其他部门不能代为审核。"""
-    for record, i, event in _application_events(ctx):
-        department = record.model.organizing_department
+    for record, model, i, event in _application_events(ctx):
+        department = model.organizing_department
         if event.reviewed_by is not None and event.reviewed_by != department:
             where = ("history", i, "reviewed_by")
             yield hit(where, path=record.path, field=dotted(where), actual=event.reviewed_by, expected=department)
@@ -177,7 +180,7 @@ def _bureau_logins(ctx: RegistryContext) -> frozenset[str] | None:
     staff = next((r for r in ctx.records if r.kind == "staff"), None)
     if staff is None:
         return frozenset()
-    if staff.model is None:
+    if not isinstance(staff.model, Staff):
         return None
     return frozenset(member.login for member in staff.model.staff if member.role == "bureau")
 
@@ -199,7 +202,7 @@ def bureau_staff_are_listed(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     logins = _bureau_logins(ctx)
     if logins is None:
         return
-    for record, i, event in _application_events(ctx):
+    for record, _, i, event in _application_events(ctx):
         for j, login, again in _repeated(event.bureau_staff or []):
             where = ("history", i, "bureau_staff", j)
             if again:
@@ -216,7 +219,7 @@ def joint_departments_exist(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """第九条第（二）项：市科技局会同有关部门复核、实地考察。会同部门 joint_departments 须是
     registry/departments.yml 中的部门代号，每个只写一次；市科技局本身（类型为 bureau 的部门）是组织者，
     不列为会同部门。"""
-    for record, i, event in _application_events(ctx):
+    for record, _, i, event in _application_events(ctx):
         for j, department_id, again in _repeated(event.joint_departments or []):
             where = ("history", i, "joint_departments", j)
             department = ctx.departments.get(department_id)
@@ -238,14 +241,14 @@ class _Meeting:
     number: int
     day: dt.date
     path: str
-    where: tuple
+    where: tuple[str | int, ...]
 
 
 def _meetings(ctx: RegistryContext) -> list[_Meeting]:
     """Every session reference that fits policy's pattern (H709 reports the rest)."""
     pattern = ctx.policy.stage_records.meeting_session_pattern
     found = []
-    for record, i, event in _application_events(ctx):
+    for record, _, i, event in _application_events(ctx):
         match = re.fullmatch(pattern, event.session) if event.session is not None else None
         if match is not None:
             found.append(_Meeting(event.session, int(match.group("year")), int(match.group("number")),

@@ -102,7 +102,7 @@ _STAGE_OF_PASS = {event: stage for stage, event in STAGE_PASSED_BY.items()}
 def _stage_of(event: ApplicationEvent) -> str | None:
     """The review stage an event records: its own (a pass) or the one it rejects at."""
     if event.event == "rejected":
-        return event.stage
+        return str(event.stage) if event.stage is not None else None
     return _STAGE_OF_PASS.get(event.event)
 
 
