@@ -513,3 +513,12 @@ COVERED_MODULES = {"ticreg.rules.history", "ticreg.rules.cross_file"}
 
 def test_every_checking_rule_of_this_part_has_a_failing_case():
     assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
+
+
+def test_guide_describes_the_stage_evidence_from_policy(sample_site):
+    guide = (sample_site / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+    start = guide.index("各环节的办理材料")
+    paragraph = guide[start:guide.index("</p>", start)]
+    text = re.sub(r"<[^>]+>", "", paragraph)
+    assert f"不少于 {POLICY['stage_records']['expert_panel_min_size']} 人，且为奇数" in text
+    assert "0 至 100 分" in text and "不记录专家姓名" in text
