@@ -460,6 +460,28 @@ def test_record_refuses_another_department_as_reviewer_after_writing(mini):
     assert mini.application.read_bytes() == before
 
 
+def test_record_writes_the_evidence_on_a_rejection_at_its_stage(mini):
+    _pending_after(mini, "event: site-inspected")
+    result = _record(mini, "rejected", "2024-zezhou-001", "--date", "2024-05-14", "--stage", "expert-review",
+                     "--panel-size", "5", "--conclusion", "not-passed", "--score", "58", "--reason", "研究方向不聚焦")
+    assert result.code == 0, result.stderr
+    event = mini.read_data(mini.application)["history"][-1]
+    assert (event["panel_size"], event["conclusion"], event["score"]) == (5, "not-passed", 58)
+    expect_clean(mini)
+
+
+def test_record_refuses_a_certification_naming_another_notice(mini):
+    end_after(mini, "event: meeting-approved",
+              "{date: 2024-06-06, event: publicity-started, notice_url: 'https://example.com/n/1.html'}")
+    before = mini.application.read_bytes()
+    result = _record(mini, "certified", "2024-zezhou-001", "--date", "2024-06-17", "--center",
+                     "coalbed-methane-development", "--ref", "晋市科发〔2024〕31号",
+                     "--notice-url", "https://example.com/n/2.html")
+    assert result.code == 1
+    assert "H710" in result.stderr and "https://example.com/n/1.html" in result.stderr
+    assert mini.application.read_bytes() == before
+
+
 @pytest.mark.parametrize(("option", "value"), [
     ("--panel-size", "x"), ("--panel-size", "07"), ("--panel-size", "-5"), ("--score", "86.50"), ("--score", "1e2"),
 ])
