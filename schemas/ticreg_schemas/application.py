@@ -76,7 +76,7 @@ class ApplicationEvent(RegistryModel):
     )
     score: Score | None = F("评审得分", "专家评审的得分（范围见 policy.yml 的 stage_records）。", default=None)
     session: ShortText | None = F(
-        "会议届次", "局党组会议研究：会议届次，如“2026年第12次局党组会议”（格式见 policy.yml 的 stage_records）。",
+        "会议名称", "局党组会议研究：会议名称，如“2026年第12次局党组会议”（格式见 policy.yml 的 stage_records）。",
         default=None,
     )
     fields: list[FieldName] | None = F(

@@ -176,7 +176,7 @@ def _year_numbered_pattern(value: str) -> str:
     except re.error as error:
         raise ValueError(f"不是有效的正则表达式：{error}") from None
     if "year" not in compiled.groupindex:
-        raise ValueError("须含命名组 year（文号或会议届次中的年份）")
+        raise ValueError("须含命名组 year（文号或会议名称中的年份）")
     return value
 
 
@@ -190,7 +190,7 @@ class StageRecords(RegistryModel):
         "审核文号格式", "组织管理部门审核意见的文号（正则表达式，须含命名组 year），如“泽科发〔2026〕30号”。"
     )
     meeting_session_pattern: YearNumberedPattern = F(
-        "局党组会议届次格式", "局党组会议届次（正则表达式，须含命名组 year 与 number），如“2026年第12次局党组会议”。"
+        "局党组会议名称格式", "局党组会议名称（正则表达式，须含命名组 year 与 number），如“2026年第12次局党组会议”。"
     )
     expert_panel_min_size: Annotated[int, Field(ge=1)] | None = F(
         "专家组最少人数", "专家评审的专家组至少应有的人数（含本数）；不限时留空。", default=None
@@ -237,7 +237,7 @@ class Policy(RegistryModel):
     profile_changes: ProfileChanges = F("已提交记录的修改", "申报与中心的哪些字段可以修改、须随何种事件修改。")
     evaluation: Evaluation = F("绩效评估", "第十四条。")
     personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
-    stage_records: StageRecords = F("各环节的办理材料", "第九条：各审核环节记录的文号、会议届次、专家组人数与得分的格式和范围。")
+    stage_records: StageRecords = F("各环节的办理材料", "第九条：各审核环节记录的文号、会议名称、专家组人数与得分的格式和范围。")
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Policy":

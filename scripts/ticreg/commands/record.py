@@ -74,7 +74,7 @@ def _add_stage_evidence_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--panel-size", metavar="N", help="专家组人数（expert-reviewed：panel_size），正整数")
     parser.add_argument("--score", metavar="NUMBER", help="专家评审得分（expert-reviewed：score）")
     parser.add_argument("--session", metavar="TEXT",
-                        help="局党组会议届次（meeting-approved：session），如“2026年第12次局党组会议”")
+                        help="局党组会议名称（meeting-approved：session），如“2026年第12次局党组会议”")
     parser.add_argument("--notice-url", metavar="URL",
                         help="公示网址（publicity-started：notice_url；certified：所依据的公示的网址）")
 

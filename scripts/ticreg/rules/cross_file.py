@@ -280,17 +280,17 @@ def _contradiction(meeting: _Meeting, group: list[_Meeting], before: _Meeting | 
     if other_day is not None:
         return f"在另一处记为 {other_day.day.isoformat()}，同一次会议的日期应相同", other_day
     if before is not None and before.day > meeting.day:
-        return f"的日期 {meeting.day.isoformat()} 早于届次在前的“{before.session}”（{before.day.isoformat()}），次序与日期矛盾", before
+        return f"的日期 {meeting.day.isoformat()} 早于序号在前的“{before.session}”（{before.day.isoformat()}），次序与日期矛盾", before
     if after is not None and after.day < meeting.day:
-        return f"的日期 {meeting.day.isoformat()} 晚于届次在后的“{after.session}”（{after.day.isoformat()}），次序与日期矛盾", after
+        return f"的日期 {meeting.day.isoformat()} 晚于序号在后的“{after.session}”（{after.day.isoformat()}），次序与日期矛盾", after
     return None
 
 
 @rule("X518", severity="error", article=_9, scope="registry", title="局党组会议记录互相矛盾",
       template="{field}：会议“{actual}”{expected}（另见 {other}）")
 def meeting_sessions_agree(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
-    """一次局党组会议可以研究多个申报，各申报记录的同一届次（session）须是同一天；同一年中届次靠后的
-    会议日期不能早于届次靠前的会议。矛盾的每一处都会报告，并指出与之矛盾的另一处。"""
+    """一次局党组会议可以研究多个申报，各申报记录的同一次会议（session）须是同一天；同一年中序号靠后的
+    会议日期不能早于序号靠前的会议。矛盾的每一处都会报告，并指出与之矛盾的另一处。"""
     sessions: dict[tuple[int, int], list[_Meeting]] = {}
     for meeting in _meetings(ctx):
         sessions.setdefault((meeting.year, meeting.number), []).append(meeting)

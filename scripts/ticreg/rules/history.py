@@ -117,7 +117,7 @@ def rejection_evidence_fits_stage(model: ApplicationBase, ctx: RegistryContext) 
     """未予通过（rejected）的记录可以附上该环节留下的材料，与该环节通过时的记录相同：组织管理部门审核
     为审核部门 reviewed_by；市科技局复核、实地考察为经办人员 bureau_staff、会同部门 joint_departments
     和结论 conclusion；专家评审为专家组人数 panel_size、结论 conclusion 和得分 score；局党组会议为会议
-    届次 session。附上的材料须属于 stage 所写的环节，公示、变更审核没有这类材料。"""
+    名称 session。附上的材料须属于 stage 所写的环节，公示、变更审核没有这类材料。"""
     for i, event in enumerate(model.history):
         if event.event != "rejected" or event.stage is None:
             continue
@@ -215,10 +215,10 @@ def department_document_number(model: ApplicationBase, ctx: RegistryContext) -> 
 
 
 @rule("H709", group="history", severity="error", article="第九条", scope="application",
-      title="局党组会议届次格式不符",
-      template="{field}：会议届次“{actual}”{expected}")
+      title="局党组会议名称格式不符",
+      template="{field}：会议名称“{actual}”{expected}")
 def meeting_session_reference(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
-    """局党组会议研究的会议届次 session 须符合 policy.yml 的 stage_records.meeting_session_pattern
+    """局党组会议研究的会议名称 session 须符合 policy.yml 的 stage_records.meeting_session_pattern
     （如“2026年第12次局党组会议”），其中的年份与会议日期（事件日期）的年份相同。"""
     pattern = ctx.policy.stage_records.meeting_session_pattern
     for i, event in enumerate(model.history):
