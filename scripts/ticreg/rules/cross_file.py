@@ -226,7 +226,8 @@ def joint_departments_exist(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
             if again:
                 why = "重复列出"
             elif department is None:
-                why = f"不在 registry/departments.yml 中：{'、'.join(sorted(ctx.departments))}"
+                joinable = sorted(d.id for d in ctx.departments.values() if d.kind != "bureau")
+                why = f"不在 registry/departments.yml 中，可写：{'、'.join(joinable)}"
             elif department.kind == "bureau":
                 why = "是市科技局本身，不列为会同部门"
             else:
