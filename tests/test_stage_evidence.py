@@ -506,6 +506,10 @@ def test_center_page_shows_the_procedure_without_staff(sample_site):
         assert shown in section, shown
     for hidden in ("jcst-bureau-wang", "jcst-bureau-li", "bureau_staff"):
         assert hidden not in page, hidden
+    # The certification links to the publicity it followed, on this site too.
+    notice = "notices/2023-09-07-publicity-2023-zezhou-001/"
+    assert section.count(f'href="../../{notice}"') == 2  # publicity-started and certified
+    assert (sample_site / "site" / notice / "index.html").is_file()
 
 
 def test_policy_key_is_documented_in_the_readme_record_section():
