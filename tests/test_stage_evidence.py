@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from conftest import REGISTRY, TODAY, run_cli
+from conftest import REGISTRY, TODAY, CliResult, MiniRegistry, run_cli
 from rule_helpers import (
     APP,
     POLICY,
@@ -33,12 +33,12 @@ from ticreg_schemas.events import EVIDENCE_FIELDS
 SECOND = "registry/applications/zezhou/2024-zezhou-002.yml"
 
 
-def add(mini, event_line: str, extra: str, path: Path | None = None) -> None:
+def add(mini: MiniRegistry, event_line: str, extra: str, path: Path | None = None) -> None:
     """Add flow-mapping fields to the history item whose text ends with ``event_line``."""
     replace_text(path or mini.application, event_line + "}", f"{event_line}, {extra}}}")
 
 
-def end_after(mini, last_kept: str, *new_items: str) -> None:
+def end_after(mini: MiniRegistry, last_kept: str, *new_items: str) -> None:
     """Keep the exemplar's history up to the item holding ``last_kept``, then ``new_items``;
     the center goes (an application that was not certified has none)."""
     text = mini.application.read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ def end_after(mini, last_kept: str, *new_items: str) -> None:
     mini.center.unlink()
 
 
-def second_application(mini, session: str, day: str) -> Path:
+def second_application(mini: MiniRegistry, session: str, day: str) -> Path:
     """Another application of the same department, pending after its party-group meeting."""
     text = mini.application.read_text(encoding="utf-8")
     text = text.replace("id: 2024-zezhou-001", "id: 2024-zezhou-002")
@@ -70,7 +70,7 @@ def second_application(mini, session: str, day: str) -> Path:
     return mini.write("applications/zezhou/2024-zezhou-002.yml", head + "\nhistory:\n" + history)
 
 
-def with_staff(mini) -> None:
+def with_staff(mini: MiniRegistry) -> None:
     shutil.copy(REGISTRY / "staff.yml", mini.root / "staff.yml")
 
 
@@ -79,7 +79,7 @@ def with_staff(mini) -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_every_stage_field_on_its_own_event_is_clean(mini):
+def test_every_stage_field_on_its_own_event_is_clean(mini: MiniRegistry) -> None:
     with_staff(mini)
     add(mini, "event: department-approved", "document_number: 泽科发〔2024〕9号, reviewed_by: zezhou")
     add(mini, "event: bureau-rechecked", "bureau_staff: [jcst-bureau-li], conclusion: passed")
@@ -91,20 +91,20 @@ def test_every_stage_field_on_its_own_event_is_clean(mini):
     expect_clean(mini)
 
 
-def test_a_stage_field_on_another_event_is_h701(mini):
+def test_a_stage_field_on_another_event_is_h701(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "panel_size: 7")
     finding = expect_one(mini, "H701", text_pos(mini.application, "panel_size: 7"))
     assert "meeting-approved" in finding.message and "panel_size" in finding.message
 
 
-def test_no_field_names_an_expert(mini):
+def test_no_field_names_an_expert(mini: MiniRegistry) -> None:
     """The registry has no field for expert names: writing one is an unknown field."""
     add(mini, "event: expert-reviewed", "experts: [张三, 李四]")
     finding = expect_one(mini, "S102", text_pos(mini.application, "experts"))
     assert "experts" in finding.message
 
 
-def test_every_stage_field_appears_in_the_sample_registry():
+def test_every_stage_field_appears_in_the_sample_registry() -> None:
     used: set[tuple[str, str]] = set()
     for path in (REGISTRY / "applications").glob("*/*.yml"):
         for event in yaml.safe_load(path.read_text(encoding="utf-8"))["history"]:
@@ -120,14 +120,14 @@ def test_every_stage_field_appears_in_the_sample_registry():
 # ---------------------------------------------------------------------------
 
 
-def test_h704_rejection_carries_its_own_stage_evidence(mini):
+def test_h704_rejection_carries_its_own_stage_evidence(mini: MiniRegistry) -> None:
     end_after(mini, "event: site-inspected",
               "{date: 2024-05-14, event: rejected, stage: expert-review, panel_size: 7, conclusion: not-passed, "
               "score: 58, reason: 研究方向不聚焦}")
     expect_clean(mini)
 
 
-def test_h704_rejection_with_another_stage_evidence(mini):
+def test_h704_rejection_with_another_stage_evidence(mini: MiniRegistry) -> None:
     end_after(mini, "event: site-inspected",
               "{date: 2024-05-14, event: rejected, stage: expert-review, session: 2024年第9次局党组会议, "
               "reason: 研究方向不聚焦}")
@@ -135,7 +135,7 @@ def test_h704_rejection_with_another_stage_evidence(mini):
     assert "专家评审" in finding.message and "session" in finding.message and "panel_size" in finding.message
 
 
-def test_h704_publicity_has_no_stage_evidence(mini):
+def test_h704_publicity_has_no_stage_evidence(mini: MiniRegistry) -> None:
     replace_text(mini.application,
                  "  - {date: 2024-06-17, event: certified, document_number: 晋市科发〔2024〕31号, "
                  "center_id: coalbed-methane-development}\n",
@@ -152,20 +152,20 @@ def test_h704_publicity_has_no_stage_evidence(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_h705_not_passed_on_the_pass_event(mini):
+def test_h705_not_passed_on_the_pass_event(mini: MiniRegistry) -> None:
     add(mini, "event: expert-reviewed", "conclusion: not-passed")
     finding = expect_one(mini, "H705", text_pos(mini.application, "not-passed"))
     assert "rejected" in finding.message and "expert-review" in finding.message
 
 
-def test_h705_passed_on_a_rejection(mini):
+def test_h705_passed_on_a_rejection(mini: MiniRegistry) -> None:
     end_after(mini, "event: bureau-rechecked",
               "{date: 2024-04-23, event: rejected, stage: site-inspection, conclusion: passed, reason: 面积不足}")
     finding = expect_one(mini, "H705", text_pos(mini.application, "conclusion: passed", "passed"))
     assert "not-passed" in finding.message
 
 
-def test_h705_not_passed_on_a_rejection_is_clean(mini):
+def test_h705_not_passed_on_a_rejection_is_clean(mini: MiniRegistry) -> None:
     end_after(mini, "event: bureau-rechecked",
               "{date: 2024-04-23, event: rejected, stage: site-inspection, conclusion: not-passed, reason: 面积不足}")
     expect_clean(mini)
@@ -177,26 +177,26 @@ def test_h705_not_passed_on_a_rejection_is_clean(mini):
 
 
 @pytest.mark.parametrize("size", [5, 7, 9])
-def test_h706_panel_at_the_minimum_and_odd_is_clean(mini, size):
+def test_h706_panel_at_the_minimum_and_odd_is_clean(mini: MiniRegistry, size: int) -> None:
     assert POLICY["stage_records"]["expert_panel_min_size"] == 5
     add(mini, "event: expert-reviewed", f"panel_size: {size}")
     expect_clean(mini)
 
 
 @pytest.mark.parametrize(("size", "why"), [(3, "应不少于 5 人"), (4, "应不少于 5 人"), (6, "应为奇数")])
-def test_h706_panel_too_small_or_even(mini, size, why):
+def test_h706_panel_too_small_or_even(mini: MiniRegistry, size: int, why: str) -> None:
     add(mini, "event: expert-reviewed", f"panel_size: {size}")
     finding = expect_one(mini, "H706", text_pos(mini.application, f"panel_size: {size}", str(size)))
     assert why in finding.message
 
 
-def test_h706_even_panel_is_clean_when_policy_does_not_ask_for_odd(mini):
+def test_h706_even_panel_is_clean_when_policy_does_not_ask_for_odd(mini: MiniRegistry) -> None:
     replace_text(mini.root / "policy.yml", "expert_panel_odd: true", "expert_panel_odd: false")
     add(mini, "event: expert-reviewed", "panel_size: 6")
     expect_clean(mini)
 
 
-def test_panel_size_zero_is_a_schema_error(mini):
+def test_panel_size_zero_is_a_schema_error(mini: MiniRegistry) -> None:
     add(mini, "event: expert-reviewed", "panel_size: 0")
     expect_one(mini, "S103", text_pos(mini.application, "panel_size: 0", "0"))
 
@@ -207,18 +207,18 @@ def test_panel_size_zero_is_a_schema_error(mini):
 
 
 @pytest.mark.parametrize("score", ["0", "100", "86.5"])
-def test_h707_score_within_range(mini, score):
+def test_h707_score_within_range(mini: MiniRegistry, score: str) -> None:
     add(mini, "event: expert-reviewed", f"score: {score}")
     expect_clean(mini)
 
 
-def test_h707_score_above_range(mini):
+def test_h707_score_above_range(mini: MiniRegistry) -> None:
     add(mini, "event: expert-reviewed", "score: 100.5")
     finding = expect_one(mini, "H707", text_pos(mini.application, "100.5"))
     assert "0 至 100" in finding.message
 
 
-def test_h707_score_without_a_range_in_policy(mini):
+def test_h707_score_without_a_range_in_policy(mini: MiniRegistry) -> None:
     replace_text(mini.root / "policy.yml", "  expert_score_range: {min: 0, max: 100}\n", "")
     add(mini, "event: expert-reviewed", "score: 80")
     finding = expect_one(mini, "H707", text_pos(mini.application, "score: 80", "80"))
@@ -230,18 +230,18 @@ def test_h707_score_without_a_range_in_policy(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_h708_document_number_of_the_review_year_is_clean(mini):
+def test_h708_document_number_of_the_review_year_is_clean(mini: MiniRegistry) -> None:
     add(mini, "event: department-approved", "document_number: 泽科发〔2024〕9号")
     expect_clean(mini)
 
 
-def test_h708_document_number_of_another_year(mini):
+def test_h708_document_number_of_another_year(mini: MiniRegistry) -> None:
     add(mini, "event: department-approved", "document_number: 泽科发〔2023〕9号")
     finding = expect_one(mini, "H708", text_pos(mini.application, "泽科发〔2023〕9号"))
     assert "2023" in finding.message and "2024" in finding.message
 
 
-def test_h708_document_number_without_the_format(mini):
+def test_h708_document_number_without_the_format(mini: MiniRegistry) -> None:
     add(mini, "event: department-approved", "document_number: abc")
     finding = expect_one(mini, "H708", text_pos(mini.application, "document_number: abc", "abc"))
     assert "格式" in finding.message
@@ -252,13 +252,13 @@ def test_h708_document_number_without_the_format(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_h709_session_of_another_year(mini):
+def test_h709_session_of_another_year(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "session: 2023年第9次局党组会议")
     finding = expect_one(mini, "H709", text_pos(mini.application, "2023年第9次局党组会议"))
     assert "2023" in finding.message and "2024" in finding.message
 
 
-def test_h709_session_without_the_format(mini):
+def test_h709_session_without_the_format(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "session: 第9次会议")
     finding = expect_one(mini, "H709", text_pos(mini.application, "第9次会议"))
     assert "格式" in finding.message
@@ -269,14 +269,14 @@ def test_h709_session_without_the_format(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_h710_certification_names_another_notice(mini):
+def test_h710_certification_names_another_notice(mini: MiniRegistry) -> None:
     add(mini, "event: publicity-started", "notice_url: 'https://example.com/n/1.html'")
     add(mini, "center_id: coalbed-methane-development", "notice_url: 'https://example.com/n/2.html'")
     finding = expect_one(mini, "H710", text_pos(mini.application, "'https://example.com/n/2.html'"))
     assert "history[6]" in finding.message and "https://example.com/n/1.html" in finding.message
 
 
-def test_h710_certification_names_a_notice_its_publicity_did_not_record(mini):
+def test_h710_certification_names_a_notice_its_publicity_did_not_record(mini: MiniRegistry) -> None:
     add(mini, "center_id: coalbed-methane-development", "notice_url: 'https://example.com/n/1.html'")
     finding = expect_one(mini, "H710", text_pos(mini.application, "'https://example.com/n/1.html'"))
     assert "没有填写 notice_url" in finding.message
@@ -287,18 +287,18 @@ def test_h710_certification_names_a_notice_its_publicity_did_not_record(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_x515_own_department_is_clean(mini):
+def test_x515_own_department_is_clean(mini: MiniRegistry) -> None:
     add(mini, "event: department-approved", "reviewed_by: zezhou")
     expect_clean(mini)
 
 
-def test_x515_another_department_reviewed(mini):
+def test_x515_another_department_reviewed(mini: MiniRegistry) -> None:
     add(mini, "event: department-approved", "reviewed_by: gaoping")
     finding = expect_one(mini, "X515", text_pos(mini.application, "gaoping"))
     assert "history[1].reviewed_by" in finding.message and "“zezhou”" in finding.message
 
 
-def test_x515_on_a_rejection_at_department_review(mini):
+def test_x515_on_a_rejection_at_department_review(mini: MiniRegistry) -> None:
     end_after(mini, "event: submitted",
               "{date: 2024-03-25, event: rejected, stage: department-review, reviewed_by: industry, reason: 不符合}")
     expect_one(mini, "X515", text_pos(mini.application, "industry"))
@@ -309,27 +309,27 @@ def test_x515_on_a_rejection_at_department_review(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_x516_bureau_login_is_clean(mini):
+def test_x516_bureau_login_is_clean(mini: MiniRegistry) -> None:
     with_staff(mini)
     add(mini, "event: site-inspected", "bureau_staff: [jcst-bureau-li, jcst-bureau-wang]")
     expect_clean(mini)
 
 
-def test_x516_a_department_login_is_not_bureau_staff(mini):
+def test_x516_a_department_login_is_not_bureau_staff(mini: MiniRegistry) -> None:
     with_staff(mini)
     add(mini, "event: site-inspected", "bureau_staff: [jcst-bureau-li, zezhou-kjj]")
     finding = expect_one(mini, "X516", text_pos(mini.application, "zezhou-kjj"))
     assert "bureau" in finding.message and "jcst-bureau-li" in finding.message
 
 
-def test_x516_the_same_login_twice(mini):
+def test_x516_the_same_login_twice(mini: MiniRegistry) -> None:
     with_staff(mini)
     add(mini, "event: site-inspected", "bureau_staff: [jcst-bureau-li, jcst-bureau-li]")
     finding = expect_one(mini, "X516", text_pos(mini.application, "jcst-bureau-li]"))
     assert "重复" in finding.message
 
 
-def test_x516_without_staff_yml_no_login_is_known(mini):
+def test_x516_without_staff_yml_no_login_is_known(mini: MiniRegistry) -> None:
     add(mini, "event: site-inspected", "bureau_staff: [jcst-bureau-li]")
     expect_one(mini, "X516", text_pos(mini.application, "jcst-bureau-li"))
 
@@ -344,7 +344,7 @@ def test_x516_without_staff_yml_no_login_is_known(mini):
     ("[bureau]", "[bureau", "市科技局本身"),
     ("[industry, industry]", "industry]", "重复"),
 ])
-def test_x517_joint_departments(mini, listed, bad, why):
+def test_x517_joint_departments(mini: MiniRegistry, listed: str, bad: str, why: str) -> None:
     add(mini, "event: bureau-rechecked", f"joint_departments: {listed}")
     finding = expect_one(mini, "X517", text_pos(mini.application, bad, bad.lstrip("[")))
     assert why in finding.message
@@ -355,13 +355,13 @@ def test_x517_joint_departments(mini, listed, bad, why):
 # ---------------------------------------------------------------------------
 
 
-def test_x518_one_session_on_one_day_for_two_applications_is_clean(mini):
+def test_x518_one_session_on_one_day_for_two_applications_is_clean(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "session: 2024年第9次局党组会议")
     second_application(mini, "2024年第9次局党组会议", "2024-06-04")
     expect_clean(mini)
 
 
-def test_x518_one_session_on_two_days(mini):
+def test_x518_one_session_on_two_days(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "session: 2024年第9次局党组会议")
     second = second_application(mini, "2024年第9次局党组会议", "2024-06-05")
     findings = mini.check()
@@ -372,7 +372,7 @@ def test_x518_one_session_on_two_days(mini):
     assert "2024-06-05" in findings[0].message and SECOND in findings[0].message
 
 
-def test_x518_later_session_on_an_earlier_day(mini):
+def test_x518_later_session_on_an_earlier_day(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "session: 2024年第9次局党组会议")  # 2024-06-04
     second = second_application(mini, "2024年第10次局党组会议", "2024-06-01")
     findings = mini.check()
@@ -383,7 +383,7 @@ def test_x518_later_session_on_an_earlier_day(mini):
     assert "次序与日期矛盾" in findings[1].message
 
 
-def test_x518_later_session_on_a_later_day_is_clean(mini):
+def test_x518_later_session_on_a_later_day_is_clean(mini: MiniRegistry) -> None:
     add(mini, "event: meeting-approved", "session: 2024年第9次局党组会议")
     second_application(mini, "2024年第10次局党组会议", "2024-06-05")
     expect_clean(mini)
@@ -394,7 +394,7 @@ def test_x518_later_session_on_a_later_day_is_clean(mini):
 # ---------------------------------------------------------------------------
 
 
-def test_policy_patterns_must_name_the_year():
+def test_policy_patterns_must_name_the_year() -> None:
     data = yaml.safe_load((REGISTRY / "policy.yml").read_text(encoding="utf-8"))
     Policy.model_validate(data)
     data["stage_records"]["department_document_pattern"] = r"^\S+号$"
@@ -407,16 +407,16 @@ def test_policy_patterns_must_name_the_year():
 # ---------------------------------------------------------------------------
 
 
-def _record(mini, *args: str):
+def _record(mini: MiniRegistry, *args: str) -> CliResult:
     return run_cli("record", *args, "--today", TODAY.isoformat(), cwd=mini.base)
 
 
-def _pending_after(mini, last_kept: str) -> None:
+def _pending_after(mini: MiniRegistry, last_kept: str) -> None:
     end_after(mini, last_kept)
     with_staff(mini)
 
 
-def test_record_writes_the_stage_fields(mini):
+def test_record_writes_the_stage_fields(mini: MiniRegistry) -> None:
     _pending_after(mini, "event: site-inspected")
     result = _record(mini, "expert-reviewed", "2024-zezhou-001", "--date", "2024-05-14",
                      "--panel-size", "7", "--conclusion", "passed", "--score", "86.5")
@@ -429,7 +429,7 @@ def test_record_writes_the_stage_fields(mini):
     expect_clean(mini)
 
 
-def test_record_writes_staff_and_joint_departments_as_lists(mini):
+def test_record_writes_staff_and_joint_departments_as_lists(mini: MiniRegistry) -> None:
     _pending_after(mini, "event: department-approved")
     result = _record(mini, "bureau-rechecked", "2024-zezhou-001", "--date", "2024-04-10",
                      "--staff", "jcst-bureau-li,jcst-bureau-wang", "--joint-departments", "zezhou")
@@ -440,7 +440,7 @@ def test_record_writes_staff_and_joint_departments_as_lists(mini):
     expect_clean(mini)
 
 
-def test_record_refuses_an_even_panel_like_validate(mini):
+def test_record_refuses_an_even_panel_like_validate(mini: MiniRegistry) -> None:
     _pending_after(mini, "event: site-inspected")
     before = mini.application.read_bytes()
     result = _record(mini, "expert-reviewed", "2024-zezhou-001", "--date", "2024-05-14", "--panel-size", "6")
@@ -449,7 +449,7 @@ def test_record_refuses_an_even_panel_like_validate(mini):
     assert mini.application.read_bytes() == before
 
 
-def test_record_refuses_another_department_as_reviewer_after_writing(mini):
+def test_record_refuses_another_department_as_reviewer_after_writing(mini: MiniRegistry) -> None:
     """X515 needs the whole registry: the write is validated and undone."""
     _pending_after(mini, "event: submitted")
     before = mini.application.read_bytes()
@@ -460,7 +460,7 @@ def test_record_refuses_another_department_as_reviewer_after_writing(mini):
     assert mini.application.read_bytes() == before
 
 
-def test_record_writes_the_evidence_on_a_rejection_at_its_stage(mini):
+def test_record_writes_the_evidence_on_a_rejection_at_its_stage(mini: MiniRegistry) -> None:
     _pending_after(mini, "event: site-inspected")
     result = _record(mini, "rejected", "2024-zezhou-001", "--date", "2024-05-14", "--stage", "expert-review",
                      "--panel-size", "5", "--conclusion", "not-passed", "--score", "58", "--reason", "研究方向不聚焦")
@@ -470,7 +470,7 @@ def test_record_writes_the_evidence_on_a_rejection_at_its_stage(mini):
     expect_clean(mini)
 
 
-def test_record_refuses_a_certification_naming_another_notice(mini):
+def test_record_refuses_a_certification_naming_another_notice(mini: MiniRegistry) -> None:
     end_after(mini, "event: meeting-approved",
               "{date: 2024-06-06, event: publicity-started, notice_url: 'https://example.com/n/1.html'}")
     before = mini.application.read_bytes()
@@ -485,7 +485,7 @@ def test_record_refuses_a_certification_naming_another_notice(mini):
 @pytest.mark.parametrize(("option", "value"), [
     ("--panel-size", "x"), ("--panel-size", "07"), ("--panel-size", "-5"), ("--score", "86.50"), ("--score", "1e2"),
 ])
-def test_record_refuses_a_number_not_written_plainly(mini, option, value):
+def test_record_refuses_a_number_not_written_plainly(mini: MiniRegistry, option: str, value: str) -> None:
     _pending_after(mini, "event: site-inspected")
     result = _record(mini, "expert-reviewed", "2024-zezhou-001", "--date", "2024-05-14", f"{option}={value}")
     assert result.code == 2
@@ -497,7 +497,7 @@ def test_record_refuses_a_number_not_written_plainly(mini, option, value):
 # ---------------------------------------------------------------------------
 
 
-def test_center_page_shows_the_procedure_without_staff(sample_site):
+def test_center_page_shows_the_procedure_without_staff(sample_site: Path) -> None:
     page = (sample_site / "site" / "centers" / "precision-casting" / "index.html").read_text(encoding="utf-8")
     start = page.index('<ol class="tic-timeline tic-procedure">')
     section = page[start:page.index("</ol>", start)]
@@ -512,7 +512,7 @@ def test_center_page_shows_the_procedure_without_staff(sample_site):
     assert (sample_site / "site" / notice / "index.html").is_file()
 
 
-def test_policy_key_is_documented_in_the_readme_record_section():
+def test_policy_key_is_documented_in_the_readme_record_section() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### `ticreg record EVENT ID`"):readme.index("### `ticreg new-application`")]
     for option in ("--reviewed-by", "--staff", "--joint-departments", "--conclusion", "--panel-size", "--score",
@@ -537,11 +537,11 @@ FAILING_CASES = {
 COVERED_MODULES = {"ticreg.rules.history", "ticreg.rules.cross_file"}
 
 
-def test_every_checking_rule_of_this_part_has_a_failing_case():
+def test_every_checking_rule_of_this_part_has_a_failing_case() -> None:
     assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
 
 
-def test_guide_describes_the_stage_evidence_from_policy(sample_site):
+def test_guide_describes_the_stage_evidence_from_policy(sample_site: Path) -> None:
     guide = (sample_site / "site" / "guide" / "index.html").read_text(encoding="utf-8")
     start = guide.index("各环节的办理材料")
     paragraph = guide[start:guide.index("</p>", start)]
