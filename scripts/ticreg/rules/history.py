@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator
+from collections.abc import Iterator, Sequence
 
-from ticreg_schemas.application import ApplicationBase, ApplicationEvent
-from ticreg_schemas.center import Center
+from ticreg_schemas.application import Application, ApplicationEvent
+from ticreg_schemas.center import Center, CenterEvent
 from ticreg_schemas.events import (
     APPLICATION_EVENTS,
     CENTER_EVENTS,
@@ -31,12 +31,13 @@ _ALWAYS = frozenset({"date", "event", "note"})
 @rule("H701", group="history", severity="error", article="第九条、第十四条、第十五条", scope=("application", "center"),
       title="办理记录缺少或多出字段",
       template="{field}：“{actual}”事件{expected}")
-def event_fields(model, ctx: RegistryContext) -> Iterator[Hit]:
+def event_fields(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """每种事件有规定的字段：例如认定（certified）须有文号 document_number 和中心代号，
     未予通过（rejected）须有审核环节 stage 和理由 reason，评估（evaluated）须有评估结论 outcome。
     与该事件无关的字段也不允许填写，以免误以为已经记录。"""
     table = CENTER_EVENTS if isinstance(model, Center) else APPLICATION_EVENTS
-    for i, event in enumerate(model.history):
+    events: Sequence[ApplicationEvent | CenterEvent] = model.history
+    for i, event in enumerate(events):
         spec = table[event.event]
         filled = {name for name in event.model_fields_set if getattr(event, name) is not None}
         for name in sorted(spec.required - filled):
@@ -48,7 +49,7 @@ def event_fields(model, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("H702", group="history", severity="error", article="第十四条", scope="center",
       title="整改结论缺少整改期限",
       template="{field}：评估结论为整改时须填写整改期限 rectification_deadline，且应晚于评估日期 {expected}；实际为 {actual}")
-def rectification_deadline(model, ctx: RegistryContext) -> Iterator[Hit]:
+def rectification_deadline(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
     """评估结论为整改（rectify）的，须写明整改期限，期满后再次评估；期限应晚于评估日期。"""
     for i, event in enumerate(model.history):
         if event.event == "evaluated" and event.outcome == "rectify":
@@ -63,7 +64,7 @@ def rectification_deadline(model, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("H703", group="history", severity="error", article="第九条、登记册数据规范", scope="application",
       title="更正事件列出的字段无效",
       template="{field}：更正（amended）的 fields 中“{actual}”{expected}")
-def amended_fields_name_profile_fields(model, ctx: RegistryContext) -> Iterator[Hit]:
+def amended_fields_name_profile_fields(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """更正（amended）事件用 fields 列出本次修改的申报字段（顶层字段名，如 rd_equipment_value_yuan）。
     每一项都须是这类申报确有的字段，不能重复，也不能是 policy.yml 中
     profile_changes.application_fixed_fields 列出的字段（代号、申报类型、组织管理部门、办理记录）：
@@ -89,7 +90,7 @@ def amended_fields_name_profile_fields(model, ctx: RegistryContext) -> Iterator[
             seen.add(name)
 
 
-def _kind_label(model) -> str:
+def _kind_label(model: Application) -> str:
     kind = getattr(model, "kind", None)
     return f"“{kind}”类申报" if isinstance(kind, str) else "申报"
 
@@ -113,7 +114,7 @@ def _filled(event: ApplicationEvent, names: tuple[str, ...]) -> list[str]:
 @rule("H704", group="history", severity="error", article="第九条", scope="application",
       title="未予通过的记录所附材料与环节不符",
       template="{field}：未予通过的环节为“{actual}”，{expected}")
-def rejection_evidence_fits_stage(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def rejection_evidence_fits_stage(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """未予通过（rejected）的记录可以附上该环节留下的材料，与该环节通过时的记录相同：组织管理部门审核
     为审核部门 reviewed_by；市科技局复核、实地考察为经办人员 bureau_staff、会同部门 joint_departments
     和结论 conclusion；专家评审为专家组人数 panel_size、结论 conclusion 和得分 score；局党组会议为会议
@@ -132,7 +133,7 @@ def rejection_evidence_fits_stage(model: ApplicationBase, ctx: RegistryContext) 
 @rule("H705", group="history", severity="error", article="第九条", scope="application",
       title="环节结论与事件不符",
       template="{field}：结论“{actual}”与“{other}”事件矛盾；{expected}")
-def conclusion_matches_event(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def conclusion_matches_event(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """复核、实地考察、专家评审的结论 conclusion 须与事件一致：该环节的事件（bureau-rechecked、
     site-inspected、expert-reviewed）表示通过，结论只能是 passed；未通过的（not-passed）记为
     该环节的未予通过（rejected，stage 写该环节），流程就此办结，不能先记一个“未通过”的评审再继续。"""
@@ -151,7 +152,7 @@ def conclusion_matches_event(model: ApplicationBase, ctx: RegistryContext) -> It
 @rule("H706", group="history", severity="error", article="第九条", scope="application",
       title="专家组人数不符合规定",
       template="{field}：专家组人数为 {actual}，{expected}")
-def expert_panel_size(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def expert_panel_size(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """专家评审的专家组人数 panel_size 须符合 policy.yml 的 stage_records：不少于
     expert_panel_min_size 人（含本数；留空不限），expert_panel_odd 为 true 时须为奇数，
     以便表决形成多数意见。专家姓名不记录、不公开。"""
@@ -170,7 +171,7 @@ def expert_panel_size(model: ApplicationBase, ctx: RegistryContext) -> Iterator[
 @rule("H707", group="history", severity="error", article="第九条", scope="application",
       title="专家评审得分超出范围",
       template="{field}：得分 {actual} {expected}")
-def expert_score_in_range(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def expert_score_in_range(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """专家评审得分 score 须在 policy.yml 的 stage_records.expert_score_range 之内（最低分、最高分
     都含本数）；policy.yml 没有设定得分范围时不记录得分。"""
     bounds = ctx.policy.stage_records.expert_score_range
@@ -203,7 +204,7 @@ def _year_mismatch(pattern: str, text: str, day: dt.date) -> str | None:
 @rule("H708", group="history", severity="error", article="第九条", scope="application",
       title="审核文号格式不符",
       template="{field}：审核文号“{actual}”{expected}")
-def department_document_number(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def department_document_number(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """组织管理部门审核通过（department-approved）的审核意见文号 document_number 须符合 policy.yml 的
     stage_records.department_document_pattern（如“泽科发〔2026〕30号”），文号中的年份与审核日期的年份相同。"""
     pattern = ctx.policy.stage_records.department_document_pattern
@@ -217,7 +218,7 @@ def department_document_number(model: ApplicationBase, ctx: RegistryContext) -> 
 @rule("H709", group="history", severity="error", article="第九条", scope="application",
       title="局党组会议名称格式不符",
       template="{field}：会议名称“{actual}”{expected}")
-def meeting_session_reference(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def meeting_session_reference(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """局党组会议研究的会议名称 session 须符合 policy.yml 的 stage_records.meeting_session_pattern
     （如“2026年第12次局党组会议”），其中的年份与会议日期（事件日期）的年份相同。"""
     pattern = ctx.policy.stage_records.meeting_session_pattern
@@ -231,7 +232,7 @@ def meeting_session_reference(model: ApplicationBase, ctx: RegistryContext) -> I
 @rule("H710", group="history", severity="error", article="第九条", scope="application",
       title="认定所依据的公示不符",
       template="{field}：认定所依据的公示网址“{actual}”{expected}")
-def certification_follows_its_notice(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def certification_follows_its_notice(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """认定（certified）可以写明所依据的公示 notice_url：须与本申报最近一次公示发布（publicity-started）
     记录的公示网址相同。认定只能在本申报的公示之后记录（F801）；写明网址，档案中就能从认定找到它所依据的公示。"""
     published: tuple[int, ApplicationEvent] | None = None
