@@ -23,10 +23,18 @@ def certified_on(center: Center) -> dt.date | None:
     return next((e.date for e in center.history if e.event == "certified"), None)
 
 
-def in_transition(center: Center) -> bool:
-    """An internal unit whose legal entity is not registered yet."""
-    registered = center.transition is not None and center.transition.legal_entity is not None
-    return center.legal_form == INTERNAL_UNIT and not registered
+def in_transition(center: Center, as_of: dt.date) -> bool:
+    """Set up as an internal unit and, on ``as_of``, with no legal entity registered yet.
+
+    A center that recorded a transition was an internal unit, whatever its
+    legal form says now; one that never did and is not an internal unit
+    never was.
+    """
+    transition = center.transition
+    if transition is None:
+        return center.legal_form == INTERNAL_UNIT
+    entity = transition.legal_entity
+    return entity is None or entity.registered_on > as_of
 
 
 def latest_transition_date(center: Center, policy: Policy) -> dt.date | None:
@@ -38,14 +46,14 @@ def latest_transition_date(center: Center, policy: Policy) -> dt.date | None:
     return add_years(start, period)
 
 
-def transition_due(center: Center, policy: Policy) -> dt.date | None:
-    """When an unfinished transition falls due: the planned date, else policy's last day.
+def transition_due(center: Center, policy: Policy, as_of: dt.date) -> dt.date | None:
+    """When a transition unfinished on ``as_of`` falls due: the planned date, else policy's last day.
 
     None when policy gives no period (the deadlines list stays silent then),
-    or when the center is not in transition.
+    or when the center is not in transition on ``as_of``.
     """
     latest = latest_transition_date(center, policy)
-    if latest is None or not in_transition(center):
+    if latest is None or not in_transition(center, as_of):
         return None
     planned = center.transition.target_date if center.transition is not None else None
     return min(planned, latest) if planned is not None else latest
