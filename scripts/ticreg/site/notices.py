@@ -58,6 +58,8 @@ class Notice:
     evaluation: Evaluation | None = None
     change: Change | None = None
     revocation: Revocation | None = None
+    # Art. 16: the municipal engineering research center a publicized application converts (优先支持).
+    converts: str | None = None
 
     @property
     def kind_label(self) -> str:
@@ -129,6 +131,11 @@ def _name_on(center: PublicCenter, day: dt.date, *, inclusive: bool) -> str:
     return name
 
 
+def _converted_name(application) -> str | None:
+    conversion = getattr(application, "municipal_erc_conversion", None)
+    return conversion.name if conversion is not None else None
+
+
 def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
     policy = ctx.policy
     out = []
@@ -157,6 +164,7 @@ def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
                         window=window,
                         status=CLOSED if today > window.end else ENDED if ended else OPEN,
                         notice_url=event.notice_url,
+                        converts=_converted_name(application),
                     )
                 )
     return out
