@@ -22,7 +22,6 @@ import yaml
 from conftest import REGISTRY, TODAY, MiniRegistry, run_cli
 from html_tree import parse
 from rule_helpers import (
-    APP,
     CENTER,
     assert_each_rule_has_a_failing_case,
     expect_clean,

@@ -56,7 +56,7 @@ def _first_excellent_year(center: Center) -> int | None:
 def art14_follows_excellence(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
     """第十四条：“对运行良好、成绩突出的”中心给予重点支持、优先推荐。登记册中记录这一评价的是
     绩效评估的 excellent: true，所以每项重点支持与优先推荐的年度应不早于第一次评为运行良好、成绩突出
-    的评估的年度。办法让市科技局“参考评估结果”决定，评价不限于三年一次的评估，因此只作提示：
+    的评估的年度。办法让市科技局“参考评估结果”决定，评价不限于定期绩效评估，因此只作提示：
     没有这样的评估时请在备注或文件中说明依据。"""
     first = _first_excellent_year(model)
     for where, year in _art14_items(model):
