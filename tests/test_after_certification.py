@@ -448,6 +448,31 @@ def test_a_conversion_in_publicity_is_marked_priority(sample):
     assert "| 〔优先支持〕晋城市轻合金压铸技术创新中心 公示期满，可下达认定文件 |" in body
 
 
+# --- check-changes: the Bureau maintains these records directly -------------------------------
+
+
+def test_the_bureau_may_add_support_and_a_transition_without_an_event(tmp_path):
+    from test_check_changes import BUREAU, GitRegistry, assert_passes
+
+    repo = GitRegistry(tmp_path / "repo")
+    repo.replace(CENTER, "legal_form: enterprise\n", "legal_form: internal-unit\n")
+    before_history(repo.path(CENTER), "transition:\n  target_date: 2027-12-31\n" + SUPPORT.format(year=2026))
+    repo.commit()
+    assert_passes(repo.check("--head", "HEAD", "--actor", BUREAU))
+
+
+def test_without_the_policy_listing_them_the_same_edit_needs_an_event(tmp_path):
+    from test_check_changes import BUREAU, GitRegistry
+
+    repo = GitRegistry(tmp_path / "repo")
+    repo.replace("registry/policy.yml", "\n                           transition, key_support, provincial_recommendations]", "]")
+    repo.commit()
+    before_history(repo.path(CENTER), SUPPORT.format(year=2026))
+    repo.commit()
+    result = repo.check("--head", "HEAD", "--actor", BUREAU, base="HEAD~1")
+    assert result.code == 1 and "G922" in [f["rule"] for f in result.findings], result.stdout
+
+
 # --- the sample registry and the public site ---------------------------------------------
 
 
