@@ -37,13 +37,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .engine import RegistryContext
 from .errors import MissingCalendarYear, RegistryHasErrors
 from .process.calendar import CALENDAR_DIR
 from .process.evaluation import evaluation_status
 from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
 from .process.transition import transition_due
-from .registry_files import display_path
+from .registry_files import Record, display_path
 
 PUBLICITY = "publicity"
 CERTIFICATION = "certification"
@@ -228,7 +229,7 @@ def _center_items(record, ctx, as_of: dt.date) -> list[Deadline]:
     return items
 
 
-def _transition_items(record, ctx, as_of: dt.date) -> list[Deadline]:
+def _transition_items(record: Record, ctx: RegistryContext, as_of: dt.date) -> list[Deadline]:
     """An Art. 10 transition whose day has come (only when policy sets a period)."""
     model = _as_of(record.model, as_of)
     if final_state(replay_center(model)) in ("revoked", "revocation-decided", "new"):

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from ticreg_schemas.application import ApplicationBase
+
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
 
@@ -131,7 +133,7 @@ def _name_on(center: PublicCenter, day: dt.date, *, inclusive: bool) -> str:
     return name
 
 
-def _converted_name(application) -> str | None:
+def _converted_name(application: ApplicationBase) -> str | None:
     conversion = getattr(application, "municipal_erc_conversion", None)
     return conversion.name if conversion is not None else None
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ticreg_schemas import Policy
+from ticreg_schemas.application import ApplicationBase
 from ticreg_schemas.center import RECOMMENDATION_OUTCOMES
+from ticreg_schemas.center import Center as CenterModel
 from ticreg_schemas.events import EVALUATION_OUTCOMES
 
 from ..process.evaluation import evaluation_status
@@ -205,7 +208,7 @@ def _team(application, policy) -> TeamFigures | None:
     )
 
 
-def _transition(center, policy) -> Transition | None:
+def _transition(center: CenterModel, policy: Policy) -> Transition | None:
     plan = center.transition
     if plan is None:
         return None
@@ -216,7 +219,7 @@ def _transition(center, policy) -> Transition | None:
                       policy.name_of("center_legal_forms", entity.legal_form), entity.registered_on)
 
 
-def _basis(application, policy) -> Basis | None:
+def _basis(application: ApplicationBase | None, policy: Policy) -> Basis | None:
     platform = getattr(application, "provincial_platform", None)
     if platform is not None:
         kind = policy.name_of("platform_levels", platform.level) + policy.name_of("platform_kinds", platform.platform_kind)
@@ -230,7 +233,7 @@ def _basis(application, policy) -> Basis | None:
     return None
 
 
-def _art14(center, policy) -> tuple[tuple[Support, ...], tuple[Recommendation, ...]]:
+def _art14(center: CenterModel, policy: Policy) -> tuple[tuple[Support, ...], tuple[Recommendation, ...]]:
     support = tuple(Support(s.year, s.programme, s.project, s.amount_yuan, s.document_number)
                     for s in center.key_support)
     recommendations = tuple(
