@@ -2,8 +2,8 @@
 Art. 10 (transition to a legal entity), Art. 14 (key support, recommendations),
 Art. 16 (a converting municipal engineering research center), Art. 17 (in force from).
 
-Rules E113, E114 (rules/eligibility.py), D304-D306 (rules/claims.py) and
-F840-F845 (rules/process/after_certification.py), each on both sides of its
+Rules E113, E114 (rules/eligibility.py), D304-D306 (rules/claims.py), X520
+(rules/cross_file.py) and F840-F845 (rules/process/after_certification.py), each on both sides of its
 boundary with the exact file, line and column (computed from the text as
 written, rule_helpers); ``ticreg deadlines`` and the tracking issue for
 transitions and priority; the built sample site for what the public sees.
@@ -22,6 +22,7 @@ import yaml
 from conftest import REGISTRY, TODAY, MiniRegistry, run_cli
 from html_tree import parse
 from rule_helpers import (
+    APP,
     CENTER,
     assert_each_rule_has_a_failing_case,
     expect_clean,
@@ -166,6 +167,40 @@ def test_d305_a_conversion_certified_after_the_submission(mini):
 def test_the_old_free_text_conversion_is_a_schema_error_not_a_crash(mini):
     before_history(mini.application, "municipal_erc_conversion: 晋城市煤层气工程技术研究中心\n")
     assert mini.rules() == ["S103"]
+
+
+SECOND = "registry/applications/zezhou/2024-zezhou-002.yml"
+
+
+def second_conversion(mini: MiniRegistry, last_event: str = "") -> Path:
+    """A second application, still pending (or ended by ``last_event``): a copy of the exemplar, so
+    converting the same municipal center as the exemplar does."""
+    text = mini.application.read_text(encoding="utf-8")
+    assert "municipal_erc_conversion:" in text
+    head, sep, _ = text.partition("\nhistory:\n")
+    head = head.replace("id: 2024-zezhou-001", "id: 2024-zezhou-002")
+    head = head.replace("晋城市煤层气高效开发技术创新中心", "晋城市煤层气智能装备技术创新中心")
+    path = mini.root / "applications" / "zezhou" / "2024-zezhou-002.yml"
+    path.write_text(head + sep + "  - {date: 2024-04-01, event: submitted}\n" + last_event, encoding="utf-8")
+    return path
+
+
+def test_x520_one_municipal_center_converted_by_two_applications(mini):
+    before_history(mini.application, conversion())
+    second = second_conversion(mini)
+    findings = [f for f in mini.check() if f.rule == "X520"]
+    assert sorted((f.path, f.line, f.column) for f in findings) == sorted([
+        (APP, *value_pos(mini.application, "municipal_erc_conversion", "document_number")),
+        (SECOND, *value_pos(second, "municipal_erc_conversion", "document_number")),
+    ])
+    assert all(f.article == "第十六条" for f in findings)
+    assert SECOND in next(f.message for f in findings if f.path == APP)
+
+
+def test_x520_a_withdrawn_application_leaves_the_center_free(mini):
+    before_history(mini.application, conversion())
+    second_conversion(mini, "  - {date: 2024-04-02, event: withdrawn}\n")
+    expect_clean(mini)
 
 
 def test_policy_needs_a_year_group_in_the_document_pattern(mini):
@@ -586,6 +621,7 @@ FAILING_CASES = {
     "D304": ["test_d304_a_document_number_out_of_format", "test_d304_a_document_number_of_another_year"],
     "D305": ["test_d305_a_conversion_certified_after_the_submission"],
     "D306": ["test_d306_submitted_the_day_before_the_measures_took_force"],
+    "X520": ["test_x520_one_municipal_center_converted_by_two_applications"],
     "F840": ["test_f840_support_in_the_year_before_certification", "test_f840_a_recommendation_in_a_year_after_today"],
     "F841": ["test_f841_support_without_an_excellent_evaluation_is_a_warning"],
     "F842": ["test_f842_an_internal_unit_that_registered_its_entity_must_change_its_form",
@@ -594,8 +630,9 @@ FAILING_CASES = {
     "F844": ["test_f844_a_wrong_check_character", "test_f844_an_entity_registered_outside_jincheng"],
     "F845": ["test_f845_a_target_date_on_the_certification_day", "test_f845_the_policy_period_is_inclusive"],
 }
-# E113, E114 and D304-D306 live in family modules other test files cover too.
-COVERED_MODULES = {"ticreg.rules.process.after_certification", "ticreg.rules.eligibility", "ticreg.rules.claims"}
+# E113, E114, D304-D306 and X520 live in family modules other test files cover too.
+COVERED_MODULES = {"ticreg.rules.process.after_certification", "ticreg.rules.eligibility", "ticreg.rules.claims",
+                   "ticreg.rules.cross_file"}
 
 
 def test_every_checking_rule_of_this_part_has_a_failing_case():
