@@ -612,6 +612,28 @@ def test_statistics_count_support_and_recommendations_by_year(sample_site):
     assert rows == {y: [str(len(e[0])), f"{e[1]:,}", str(e[2]), str(e[3])] for y, e in expected.items()}
 
 
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>'
+
+
+def test_hostile_text_in_the_new_records_stays_text(tmp_path):
+    from conftest import build_site_in, copy_site_inputs
+
+    repo = copy_site_inputs(tmp_path / "repo")
+    center = _center_with("key_support")["id"]
+    path = repo / "registry" / "centers" / f"{center}.yml"
+    text = path.read_text(encoding="utf-8")
+    for field in ("programme: ", "    name: "):
+        head, sep, rest = text.partition(field)
+        line, newline, tail = rest.partition("\n")
+        text = head + sep + json.dumps(HOSTILE + line, ensure_ascii=False) + newline + tail
+    path.write_text(text, encoding="utf-8")
+    result = build_site_in(repo)
+    assert result.code == 0, result.stdout + result.stderr
+    html = (repo / "site" / "centers" / center / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
+
+
 # --- every rule of this part has a failing case -------------------------------------------------
 
 
