@@ -77,7 +77,7 @@ def probe(tmp_path: Path, *args: str, env: dict | None = None, cwd: Path = REPO)
     return Probe(completed, json.loads(out.read_text(encoding="utf-8")))
 
 
-def test_help_through_the_real_entry_point_imports_nothing_heavy():
+def test_help_through_the_real_entry_point_imports_nothing_heavy() -> None:
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "ticreg", "--help"],
         cwd=REPO, capture_output=True, text=True, timeout=120,
@@ -92,7 +92,7 @@ def test_help_through_the_real_entry_point_imports_nothing_heavy():
     assert heavy == []
 
 
-def test_help_lists_every_command_without_loading_their_logic(tmp_path):
+def test_help_lists_every_command_without_loading_their_logic(tmp_path: Path) -> None:
     result = probe(tmp_path, "--help")
     assert result.code == 0
     assert all(result.imported(f"ticreg.commands.{name}") for name in COMMANDS)
@@ -104,14 +104,14 @@ def test_help_lists_every_command_without_loading_their_logic(tmp_path):
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_each_commands_help_imports_nothing_heavy(tmp_path, name):
+def test_each_commands_help_imports_nothing_heavy(tmp_path: Path, name: str) -> None:
     result = probe(tmp_path, name.replace("_", "-"), "--help")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("用法：ticreg " + name.replace("_", "-"))
     assert result.heavy() == []
 
 
-def test_publicity_window_needs_only_the_policy_and_calendar_models(tmp_path):
+def test_publicity_window_needs_only_the_policy_and_calendar_models(tmp_path: Path) -> None:
     """publicity-window validates policy.yml and the calendar with their models, as
     every command does, so pydantic and those two models load; nothing else heavy."""
     result = probe(tmp_path, "publicity-window", TODAY.isoformat(), "--registry", str(REGISTRY))
@@ -122,7 +122,7 @@ def test_publicity_window_needs_only_the_policy_and_calendar_models(tmp_path):
     assert result.imported("ticreg_schemas.policy") and result.imported("ticreg_schemas.calendar")
 
 
-def test_state_diagram_runs_on_plain_data(tmp_path):
+def test_state_diagram_runs_on_plain_data(tmp_path: Path) -> None:
     result = probe(tmp_path, "state-diagram", "--of", "center")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("stateDiagram")
@@ -131,7 +131,7 @@ def test_state_diagram_runs_on_plain_data(tmp_path):
 
 # Controls: the same probe sees the heavy imports a command really makes.
 
-def test_control_validate_loads_the_models_and_the_yaml_parser(tmp_path):
+def test_control_validate_loads_the_models_and_the_yaml_parser(tmp_path: Path) -> None:
     result = probe(tmp_path, "validate", "--today", TODAY.isoformat(), "--registry", str(REGISTRY))
     assert result.code == 0, result.stderr
     assert result.heavy("yaml", "pydantic", "ticreg_schemas.application", "ticreg.loader") == [
@@ -139,13 +139,13 @@ def test_control_validate_loads_the_models_and_the_yaml_parser(tmp_path):
     ]
 
 
-def test_control_issue_forms_loads_the_site_settings_and_ruamel(tmp_path):
+def test_control_issue_forms_loads_the_site_settings_and_ruamel(tmp_path: Path) -> None:
     result = probe(tmp_path, "issue-forms", "--check")
     assert result.code == 0, result.stderr
     assert result.heavy("ruamel", "ticreg.site") == ["ruamel", "ticreg.site"]
 
 
-def test_control_a_github_call_loads_http_client_when_it_sends(tmp_path):
+def test_control_a_github_call_loads_http_client_when_it_sends(tmp_path: Path) -> None:
     """Port 9 on this machine refuses the connection: the request is really sent."""
     (tmp_path / "pr").write_text("7", encoding="utf-8")
     (tmp_path / "report.md").write_text("没有问题。", encoding="utf-8")
@@ -161,7 +161,7 @@ def test_control_a_github_call_loads_http_client_when_it_sends(tmp_path):
 
 # The lazy package of models behaves as the eager one did.
 
-def test_schema_models_load_on_first_use(tmp_path):
+def test_schema_models_load_on_first_use(tmp_path: Path) -> None:
     code = (
         "import sys, ticreg_schemas.events;"
         "print('pydantic' in sys.modules, 'ticreg_schemas.application' in sys.modules);"
@@ -178,7 +178,7 @@ def test_schema_models_load_on_first_use(tmp_path):
     ], completed.stderr
 
 
-def test_an_unknown_schema_name_is_still_an_attribute_error():
+def test_an_unknown_schema_name_is_still_an_attribute_error() -> None:
     import ticreg_schemas
 
     with pytest.raises(AttributeError, match="NoSuchModel"):
