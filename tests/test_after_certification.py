@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REGISTRY, TODAY, MiniRegistry, run_cli
-from html_tree import parse
+from html_tree import Node, parse
 from rule_helpers import (
     APP,
     CENTER,
@@ -100,32 +100,32 @@ def valid_uscc(prefix17: str) -> str:
 # --- Art. 3: 规模以上 -------------------------------------------------------------
 
 
-def test_e113_an_enterprise_above_designated_size_is_clean(mini):
+def test_e113_an_enterprise_above_designated_size_is_clean(mini: MiniRegistry) -> None:
     lead_unit_line(mini, "above_designated_size: true")
     expect_clean(mini)
 
 
-def test_e113_an_enterprise_not_above_designated_size_is_a_warning(mini):
+def test_e113_an_enterprise_not_above_designated_size_is_a_warning(mini: MiniRegistry) -> None:
     lead_unit_line(mini, "above_designated_size: false")
     finding = expect_one(mini, "E113", value_pos(mini.application, "lead_unit", "above_designated_size"),
                          severity="warning")
     assert "第三条" in finding.article and "规模以上" in finding.message
 
 
-def test_e114_above_designated_size_on_a_university_is_an_error(mini):
+def test_e114_above_designated_size_on_a_university_is_an_error(mini: MiniRegistry) -> None:
     replace_text(mini.application, "  independent_legal_person: true\n  unit_kind: enterprise\n",
                  "  independent_legal_person: true\n  unit_kind: university\n  above_designated_size: true\n")
     finding = expect_one(mini, "E114", key_pos(mini.application, "lead_unit", "above_designated_size"))
     assert "高等院校" in finding.message
 
 
-def test_e114_a_university_that_leaves_it_out_is_clean(mini):
+def test_e114_a_university_that_leaves_it_out_is_clean(mini: MiniRegistry) -> None:
     replace_text(mini.application, "  independent_legal_person: true\n  unit_kind: enterprise\n",
                  "  independent_legal_person: true\n  unit_kind: university\n")
     expect_clean(mini)
 
 
-def test_above_designated_size_is_true_or_false_only(mini):
+def test_above_designated_size_is_true_or_false_only(mini: MiniRegistry) -> None:
     lead_unit_line(mini, "above_designated_size: 是")
     assert "S103" in mini.rules()
 
@@ -133,38 +133,38 @@ def test_above_designated_size_is_true_or_false_only(mini):
 # --- Art. 16: a converting municipal engineering research center ----------------------
 
 
-def test_d304_a_conversion_with_a_valid_reference_is_clean(mini):
+def test_d304_a_conversion_with_a_valid_reference_is_clean(mini: MiniRegistry) -> None:
     before_history(mini.application, conversion())
     expect_clean(mini)
 
 
 @pytest.mark.parametrize("number", ["abc", "晋市科发〔2019〕第15号", "晋科发〔2019〕15号"])
-def test_d304_a_document_number_out_of_format(mini, number):
+def test_d304_a_document_number_out_of_format(mini: MiniRegistry, number: str) -> None:
     before_history(mini.application, conversion(document_number=number))
     finding = expect_one(mini, "D304", value_pos(mini.application, "municipal_erc_conversion", "document_number"))
     assert "第十六条" == finding.article and "格式" in finding.message
 
 
-def test_d304_a_document_number_of_another_year(mini):
+def test_d304_a_document_number_of_another_year(mini: MiniRegistry) -> None:
     before_history(mini.application, conversion(document_number="晋市科发〔2020〕15号"))
     finding = expect_one(mini, "D304", value_pos(mini.application, "municipal_erc_conversion", "document_number"))
     assert "2020" in finding.message and "2019-08-26" in finding.message
 
 
-def test_d305_a_conversion_certified_on_the_submission_day_is_clean(mini):
+def test_d305_a_conversion_certified_on_the_submission_day_is_clean(mini: MiniRegistry) -> None:
     before_history(mini.application, conversion(document_number="晋市科发〔2024〕3号",
                                                  certified_on=SUBMITTED_ON.isoformat()))
     expect_clean(mini)
 
 
-def test_d305_a_conversion_certified_after_the_submission(mini):
+def test_d305_a_conversion_certified_after_the_submission(mini: MiniRegistry) -> None:
     later = SUBMITTED_ON + dt.timedelta(days=1)
     before_history(mini.application, conversion(document_number="晋市科发〔2024〕3号", certified_on=later.isoformat()))
     finding = expect_one(mini, "D305", value_pos(mini.application, "municipal_erc_conversion", "certified_on"))
     assert later.isoformat() in finding.message and SUBMITTED_ON.isoformat() in finding.message
 
 
-def test_the_old_free_text_conversion_is_a_schema_error_not_a_crash(mini):
+def test_the_old_free_text_conversion_is_a_schema_error_not_a_crash(mini: MiniRegistry) -> None:
     before_history(mini.application, "municipal_erc_conversion: 晋城市煤层气工程技术研究中心\n")
     assert mini.rules() == ["S103"]
 
@@ -185,7 +185,7 @@ def second_conversion(mini: MiniRegistry, last_event: str = "") -> Path:
     return path
 
 
-def test_x520_one_municipal_center_converted_by_two_applications(mini):
+def test_x520_one_municipal_center_converted_by_two_applications(mini: MiniRegistry) -> None:
     before_history(mini.application, conversion())
     second = second_conversion(mini)
     findings = [f for f in mini.check() if f.rule == "X520"]
@@ -197,13 +197,13 @@ def test_x520_one_municipal_center_converted_by_two_applications(mini):
     assert SECOND in next(f.message for f in findings if f.path == APP)
 
 
-def test_x520_a_withdrawn_application_leaves_the_center_free(mini):
+def test_x520_a_withdrawn_application_leaves_the_center_free(mini: MiniRegistry) -> None:
     before_history(mini.application, conversion())
     second_conversion(mini, "  - {date: 2024-04-02, event: withdrawn}\n")
     expect_clean(mini)
 
 
-def test_policy_needs_a_year_group_in_the_document_pattern(mini):
+def test_policy_needs_a_year_group_in_the_document_pattern(mini: MiniRegistry) -> None:
     set_policy(mini, r"〔(?P<year>\\d{4})〕", r"〔(\\d{4})〕")
     result = mini.validate()
     assert result.code == 1
@@ -213,17 +213,17 @@ def test_policy_needs_a_year_group_in_the_document_pattern(mini):
 # --- Art. 17: in force from --------------------------------------------------------
 
 
-def test_d306_without_an_in_force_date_nothing_is_checked(mini):
+def test_d306_without_an_in_force_date_nothing_is_checked(mini: MiniRegistry) -> None:
     assert "in_force_from: null" in (mini.root / "policy.yml").read_text(encoding="utf-8")
     expect_clean(mini)
 
 
-def test_d306_submitted_on_the_in_force_day_is_clean(mini):
+def test_d306_submitted_on_the_in_force_day_is_clean(mini: MiniRegistry) -> None:
     set_policy(mini, "in_force_from: null", f"in_force_from: {SUBMITTED_ON.isoformat()}")
     expect_clean(mini)
 
 
-def test_d306_submitted_the_day_before_the_measures_took_force(mini):
+def test_d306_submitted_the_day_before_the_measures_took_force(mini: MiniRegistry) -> None:
     after = SUBMITTED_ON + dt.timedelta(days=1)
     set_policy(mini, "in_force_from: null", f"in_force_from: {after.isoformat()}")
     text = mini.application.read_text(encoding="utf-8")
@@ -250,13 +250,13 @@ RECOMMENDATION = (
 )
 
 
-def test_f840_f841_support_after_an_excellent_evaluation_is_clean(mini):
+def test_f840_f841_support_after_an_excellent_evaluation_is_clean(mini: MiniRegistry) -> None:
     before_history(mini.center, SUPPORT.format(year=2026) + RECOMMENDATION.format(year=2026))
     excellent_evaluation(mini)
     expect_clean(mini)
 
 
-def test_f840_support_in_the_year_before_certification(mini):
+def test_f840_support_in_the_year_before_certification(mini: MiniRegistry) -> None:
     before_history(mini.center, SUPPORT.format(year=CERTIFIED_ON.year - 1))
     excellent_evaluation(mini, f"{CERTIFIED_ON.year}-12-01")
     findings = [f for f in mini.check() if f.rule == "F840"]
@@ -266,28 +266,28 @@ def test_f840_support_in_the_year_before_certification(mini):
     assert "第十四条" == findings[0].article and f"{CERTIFIED_ON.year} 年（认定）" in findings[0].message
 
 
-def test_f840_a_recommendation_in_a_year_after_today(mini):
+def test_f840_a_recommendation_in_a_year_after_today(mini: MiniRegistry) -> None:
     before_history(mini.center, RECOMMENDATION.format(year=TODAY.year + 1))
     excellent_evaluation(mini)
     findings = [f for f in mini.check() if f.rule == "F840"]
     assert [(f.line, f.column) for f in findings] == [value_pos(mini.center, "provincial_recommendations", "year")]
 
 
-def test_f840_support_in_the_certification_year_and_this_year_is_in_range(mini):
+def test_f840_support_in_the_certification_year_and_this_year_is_in_range(mini: MiniRegistry) -> None:
     block = SUPPORT.format(year=CERTIFIED_ON.year) + f"  - year: {TODAY.year}\n    programme: 市科技计划\n    amount_yuan: 1\n"
     before_history(mini.center, block)
     excellent_evaluation(mini, f"{CERTIFIED_ON.year}-12-01")
     expect_clean(mini)
 
 
-def test_f841_support_without_an_excellent_evaluation_is_a_warning(mini):
+def test_f841_support_without_an_excellent_evaluation_is_a_warning(mini: MiniRegistry) -> None:
     before_history(mini.center, SUPPORT.format(year=2026))
     finding = expect_one(mini, "F841", value_pos(mini.center, "key_support", "year"), severity="warning",
                          path=CENTER)
     assert "excellent: true" in finding.message
 
 
-def test_f841_support_in_a_year_before_the_excellent_evaluation(mini):
+def test_f841_support_in_a_year_before_the_excellent_evaluation(mini: MiniRegistry) -> None:
     before_history(mini.center, SUPPORT.format(year=2025))
     excellent_evaluation(mini, "2026-05-20")
     finding = expect_one(mini, "F841", value_pos(mini.center, "key_support", "year"), severity="warning",
@@ -295,7 +295,7 @@ def test_f841_support_in_a_year_before_the_excellent_evaluation(mini):
     assert "2026" in finding.message
 
 
-def test_support_amount_is_whole_yuan(mini):
+def test_support_amount_is_whole_yuan(mini: MiniRegistry) -> None:
     before_history(mini.center, SUPPORT.format(year=2026).replace("1500000", "150万"))
     excellent_evaluation(mini)
     assert "S103" in mini.rules()
@@ -303,7 +303,7 @@ def test_support_amount_is_whole_yuan(mini):
     assert "S111" in mini.rules()
 
 
-def test_an_unknown_recommendation_kind_is_s105(mini):
+def test_an_unknown_recommendation_kind_is_s105(mini: MiniRegistry) -> None:
     before_history(mini.center, RECOMMENDATION.format(year=2026).replace("provincial-tic", "national-lab"))
     excellent_evaluation(mini)
     assert mini.rules() == ["S105"]
@@ -312,43 +312,43 @@ def test_an_unknown_recommendation_kind_is_s105(mini):
 # --- Art. 10: the transition to an independent legal entity ---------------------------
 
 
-def test_f843_an_internal_unit_without_a_plan_is_a_warning(mini):
+def test_f843_an_internal_unit_without_a_plan_is_a_warning(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     finding = expect_one(mini, "F843", value_pos(mini.center, "legal_form"), severity="warning", path=CENTER)
     assert finding.article == "第十条"
 
 
-def test_f843_an_internal_unit_with_a_plan_is_clean(mini):
+def test_f843_an_internal_unit_with_a_plan_is_clean(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     before_history(mini.center, "transition:\n  target_date: 2027-12-31\n")
     expect_clean(mini)
 
 
-def test_a_completed_transition_is_clean(mini):
+def test_a_completed_transition_is_clean(mini: MiniRegistry) -> None:
     before_history(mini.center, legal_entity(uscc=valid_uscc("91140525MA0K7T3N5")))
     expect_clean(mini)
 
 
-def test_f842_an_internal_unit_that_registered_its_entity_must_change_its_form(mini):
+def test_f842_an_internal_unit_that_registered_its_entity_must_change_its_form(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     before_history(mini.center, legal_entity(uscc=valid_uscc("91140525MA0K7T3N5")))
     finding = expect_one(mini, "F842", value_pos(mini.center, "legal_form"), path=CENTER)
     assert "应改为 enterprise" in finding.message
 
 
-def test_f842_a_plan_without_an_entity_on_a_center_that_is_no_internal_unit(mini):
+def test_f842_a_plan_without_an_entity_on_a_center_that_is_no_internal_unit(mini: MiniRegistry) -> None:
     before_history(mini.center, "transition:\n  target_date: 2027-12-31\n")
     finding = expect_one(mini, "F842", value_pos(mini.center, "transition"), path=CENTER)
     assert "legal_entity" in finding.message
 
 
-def test_f842_the_registered_entity_cannot_be_an_internal_unit(mini):
+def test_f842_the_registered_entity_cannot_be_an_internal_unit(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     before_history(mini.center, legal_entity(uscc=valid_uscc("91140525MA0K7T3N5"), legal_form="internal-unit"))
     expect_one(mini, "F842", value_pos(mini.center, "transition", "legal_entity", "legal_form"), path=CENTER)
 
 
-def test_f844_a_wrong_check_character(mini):
+def test_f844_a_wrong_check_character(mini: MiniRegistry) -> None:
     good = valid_uscc("91140525MA0K7T3N5")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     before_history(mini.center, legal_entity(uscc=bad))
@@ -356,20 +356,20 @@ def test_f844_a_wrong_check_character(mini):
     assert f"校验码应为“{good[-1]}”" in finding.message
 
 
-def test_f844_an_entity_registered_outside_jincheng(mini):
+def test_f844_an_entity_registered_outside_jincheng(mini: MiniRegistry) -> None:
     before_history(mini.center, legal_entity(uscc=valid_uscc("91140105MA0K7T3N5")))
     finding = expect_one(mini, "F844", value_pos(mini.center, "transition", "legal_entity", "uscc"), path=CENTER)
     assert "140105" in finding.message and "1405" in finding.message
 
 
-def test_f845_a_target_date_on_the_certification_day(mini):
+def test_f845_a_target_date_on_the_certification_day(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     before_history(mini.center, f"transition:\n  target_date: {CERTIFIED_ON.isoformat()}\n")
     finding = expect_one(mini, "F845", value_pos(mini.center, "transition", "target_date"), path=CENTER)
     assert "应晚于认定日期" in finding.message
 
 
-def test_f845_the_policy_period_is_inclusive(mini):
+def test_f845_the_policy_period_is_inclusive(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     set_policy(mini, "period_years: null", "period_years: 3")
     before_history(mini.center, "transition:\n  target_date: 2027-06-17\n")
@@ -379,13 +379,13 @@ def test_f845_the_policy_period_is_inclusive(mini):
     assert "应不晚于 2027-06-17" in finding.message
 
 
-def test_a_future_target_date_is_not_d303(mini):
+def test_a_future_target_date_is_not_d303(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     before_history(mini.center, "transition:\n  target_date: 2030-01-01\n")
     expect_clean(mini)
 
 
-def test_a_registration_after_today_is_d303(mini):
+def test_a_registration_after_today_is_d303(mini: MiniRegistry) -> None:
     before_history(mini.center, legal_entity(uscc=valid_uscc("91140525MA0K7T3N5")).replace("2026-05-08", "2026-11-27"))
     assert mini.rules() == ["D303"]
 
@@ -393,7 +393,7 @@ def test_a_registration_after_today_is_d303(mini):
 # --- Art. 7: 五大千亿级产业集群 ------------------------------------------------------------
 
 
-def test_major_clusters_must_be_clusters_of_art_7(mini):
+def test_major_clusters_must_be_clusters_of_art_7(mini: MiniRegistry) -> None:
     set_policy(mini, "major_clusters: [", "major_clusters: [semiconductors, ")
     result = mini.validate()
     assert result.code == 1
@@ -407,13 +407,13 @@ def transition_items(mini: MiniRegistry, as_of: D) -> list[dl.Deadline]:
     return [d for d in dl.collect(mini.root, mini.base, as_of) if d.kind == dl.TRANSITION]
 
 
-def test_without_a_policy_period_no_transition_is_listed(mini):
+def test_without_a_policy_period_no_transition_is_listed(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     before_history(mini.center, "transition:\n  target_date: 2025-06-30\n")
     assert transition_items(mini, D(2026, 11, 26)) == []
 
 
-def test_an_overdue_transition_is_listed_from_its_planned_date(mini):
+def test_an_overdue_transition_is_listed_from_its_planned_date(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     set_policy(mini, "period_years: null", "period_years: 3")
     before_history(mini.center, "transition:\n  target_date: 2025-06-30\n")
@@ -425,7 +425,7 @@ def test_an_overdue_transition_is_listed_from_its_planned_date(mini):
     assert "第十条" in late.title
 
 
-def test_without_a_plan_the_policy_period_is_the_day(mini):
+def test_without_a_plan_the_policy_period_is_the_day(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     set_policy(mini, "period_years: null", "period_years: 2")
     assert transition_items(mini, D(2026, 6, 16)) == []
@@ -433,7 +433,7 @@ def test_without_a_plan_the_policy_period_is_the_day(mini):
     assert item.date == D(2026, 6, 17)
 
 
-def test_a_registered_entity_ends_the_transition_from_its_registration_day(mini):
+def test_a_registered_entity_ends_the_transition_from_its_registration_day(mini: MiniRegistry) -> None:
     set_policy(mini, "period_years: null", "period_years: 3")
     block = legal_entity(uscc=valid_uscc("91140525MA0K7T3N5")).replace("2026-06-30", "2025-12-31")
     before_history(mini.center, block)
@@ -443,7 +443,7 @@ def test_a_registered_entity_ends_the_transition_from_its_registration_day(mini)
     assert transition_items(mini, D(2026, 5, 8)) == []
 
 
-def test_the_cli_and_the_tracking_issue_show_an_overdue_transition(mini):
+def test_the_cli_and_the_tracking_issue_show_an_overdue_transition(mini: MiniRegistry) -> None:
     make_internal_unit(mini)
     set_policy(mini, "period_years: null", "period_years: 1")
     before_history(mini.center, "transition:\n  target_date: 2025-06-17\n")
@@ -467,7 +467,7 @@ def sample(tmp_path: Path) -> Path:
 DEVZONE = "registry/applications/devzone/2026-devzone-001.yml"  # in publicity 2026-11-24 to 11-30
 
 
-def test_a_conversion_in_publicity_is_marked_priority(sample):
+def test_a_conversion_in_publicity_is_marked_priority(sample: Path) -> None:
     as_of = "2026-11-26"
     plain = json.loads(run_cli("deadlines", "--as-of", as_of, "--format", "json", cwd=sample).stdout)
     assert [i["priority"] for i in plain["items"] if i["record"] == "2026-devzone-001"] == [False]
@@ -486,7 +486,7 @@ def test_a_conversion_in_publicity_is_marked_priority(sample):
 # --- check-changes: the Bureau maintains these records directly -------------------------------
 
 
-def test_the_bureau_may_add_support_and_a_transition_without_an_event(tmp_path):
+def test_the_bureau_may_add_support_and_a_transition_without_an_event(tmp_path: Path) -> None:
     from test_check_changes import BUREAU, GitRegistry, assert_passes
 
     repo = GitRegistry(tmp_path / "repo")
@@ -496,7 +496,7 @@ def test_the_bureau_may_add_support_and_a_transition_without_an_event(tmp_path):
     assert_passes(repo.check("--head", "HEAD", "--actor", BUREAU))
 
 
-def test_without_the_policy_listing_them_the_same_edit_needs_an_event(tmp_path):
+def test_without_the_policy_listing_them_the_same_edit_needs_an_event(tmp_path: Path) -> None:
     from test_check_changes import BUREAU, GitRegistry
 
     repo = GitRegistry(tmp_path / "repo")
@@ -515,7 +515,7 @@ def _yaml(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def test_the_sample_shows_each_new_record_kind_and_validates():
+def test_the_sample_shows_each_new_record_kind_and_validates() -> None:
     centers = [_yaml(p) for p in (REGISTRY / "centers").glob("*.yml")]
     applications = [_yaml(p) for p in (REGISTRY / "applications").glob("*/*.yml")]
     assert any(c.get("key_support") for c in centers)
@@ -529,11 +529,11 @@ def test_the_sample_shows_each_new_record_kind_and_validates():
     assert result.code == 0, result.stdout + result.stderr
 
 
-def _page(site: Path, url: str):
+def _page(site: Path, url: str) -> Node:
     return parse((site / "site" / url / "index.html").read_text(encoding="utf-8")).root
 
 
-def _text(node) -> str:
+def _text(node: Node) -> str:
     return re.sub(r"\s+", " ", node.text()).strip()
 
 
@@ -541,7 +541,7 @@ def _center_with(key: str) -> dict:
     return next(c for c in map(_yaml, sorted((REGISTRY / "centers").glob("*.yml"))) if c.get(key))
 
 
-def test_the_center_page_shows_support_and_recommendations(sample_site):
+def test_the_center_page_shows_support_and_recommendations(sample_site: Path) -> None:
     center = _center_with("key_support")
     body = _text(_page(sample_site, f"centers/{center['id']}").find("article"))
     assert "重点支持与优先推荐（第十四条）" in body
@@ -551,13 +551,13 @@ def test_the_center_page_shows_support_and_recommendations(sample_site):
     assert recommendation["name"] in body and "省级技术创新中心" in body
 
 
-def test_the_center_page_shows_the_transition(sample_site):
+def test_the_center_page_shows_the_transition(sample_site: Path) -> None:
     center = _center_with("transition")
     body = _text(_page(sample_site, f"centers/{center['id']}").find("article"))
     assert "向独立法人实体过渡（第十条）" in body
 
 
-def test_the_center_page_shows_the_provincial_platform_of_a_direct_certification(sample_site):
+def test_the_center_page_shows_the_provincial_platform_of_a_direct_certification(sample_site: Path) -> None:
     for path in sorted((REGISTRY / "applications").glob("*/*.yml")):
         app = _yaml(path)
         if app.get("kind") == "direct-certification" and app["history"][-1]["event"] == "certified":
@@ -571,7 +571,7 @@ def test_the_center_page_shows_the_provincial_platform_of_a_direct_certification
     assert platform["name"] in body and platform["document_number"] in body
 
 
-def test_the_publicity_notice_and_center_page_mark_a_conversion_as_priority(sample_site):
+def test_the_publicity_notice_and_center_page_mark_a_conversion_as_priority(sample_site: Path) -> None:
     app = next(a for a in map(_yaml, sorted((REGISTRY / "applications").glob("*/*.yml")))
                if a.get("municipal_erc_conversion"))
     notices = [p for p in (sample_site / "site" / "notices").iterdir() if p.name.endswith(f"publicity-{app['id']}")]
@@ -583,7 +583,7 @@ def test_the_publicity_notice_and_center_page_mark_a_conversion_as_priority(samp
     assert app["municipal_erc_conversion"]["document_number"] in page and "优先支持" in page
 
 
-def test_directory_rows_carry_the_major_cluster_mark(sample_site):
+def test_directory_rows_carry_the_major_cluster_mark(sample_site: Path) -> None:
     policy = _yaml(REGISTRY / "policy.yml")
     rows = _page(sample_site, "centers").find("table", id="tic-directory").find("tbody").find_all("tr")
     centers = {c["id"]: c for c in map(_yaml, (REGISTRY / "centers").glob("*.yml"))}
@@ -596,7 +596,7 @@ def test_directory_rows_carry_the_major_cluster_mark(sample_site):
     assert set(marks.values()) == {"yes", "no"}
 
 
-def test_statistics_count_support_and_recommendations_by_year(sample_site):
+def test_statistics_count_support_and_recommendations_by_year(sample_site: Path) -> None:
     table = _page(sample_site, "statistics").find("table", id="tic-table-art14")
     rows = {r.attrs["data-id"]: [_text(td) for td in r.find_all("td")] for r in table.find("tbody").find_all("tr")}
     expected: dict[str, list] = {}
@@ -615,7 +615,7 @@ def test_statistics_count_support_and_recommendations_by_year(sample_site):
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>'
 
 
-def test_hostile_text_in_the_new_records_stays_text(tmp_path):
+def test_hostile_text_in_the_new_records_stays_text(tmp_path: Path) -> None:
     from conftest import build_site_in, copy_site_inputs
 
     repo = copy_site_inputs(tmp_path / "repo")
@@ -657,5 +657,5 @@ COVERED_MODULES = {"ticreg.rules.process.after_certification", "ticreg.rules.eli
                    "ticreg.rules.cross_file"}
 
 
-def test_every_checking_rule_of_this_part_has_a_failing_case():
+def test_every_checking_rule_of_this_part_has_a_failing_case() -> None:
     assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
