@@ -73,7 +73,7 @@ class ProvincialPlatform(RegistryModel):
 class MunicipalErcConversion(RegistryModel):
     name: ShortText = F("名称", "转建的市级工程技术研究中心名称。")
     document_number: ShortText = F(
-        "认定文号", "市级工程技术研究中心的认定文号，格式见 policy.yml 的 direct_certification.municipal_document_pattern。"
+        "认定文号", "市级工程技术研究中心的认定文号，格式见 policy.yml 的 municipal_document_pattern（第十六条一节）。"
     )
     certified_on: CalendarDate = F("认定日期", "市级工程技术研究中心的认定日期，早于本申报。")
 

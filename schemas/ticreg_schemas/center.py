@@ -56,7 +56,7 @@ class KeySupport(RegistryModel):
 class ProvincialRecommendation(RegistryModel):
     year: Year = F("年度", "推荐的年度。")
     kind: PolicyValue("recommendation_kinds") = F(
-        "推荐申报", "第十四条：省级技术创新中心、省级重点实验室或省级以上科技计划项目，见 policy.yml 的 support.recommendation_kinds。"
+        "推荐申报", "第十四条：省级技术创新中心、省级重点实验室或省级以上科技计划项目，见 policy.yml 的 recommendation_kinds（support 一节）。"
     )
     name: ShortText | None = F("名称", "推荐申报的平台或项目名称。", default=None)
     outcome: RecommendationOutcome = F(
