@@ -13,20 +13,21 @@ import datetime as dt
 import re
 import typing
 from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from ticreg_schemas.application import ApplicationBase, ChangeApplication, DirectCertificationApplication
+from ticreg_schemas.application import Application, ChangeApplication, DirectCertificationApplication
+from ticreg_schemas.center import Center
 
 from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ..catalog import Hit, Where, hit, rule
 
 # A field whose JSON Schema carries this may hold a future date by nature.
 FUTURE_ALLOWED = "x-future-allowed"
 
 
-def _holds_dates(annotation: object, seen: frozenset = frozenset()) -> bool:
+def _holds_dates(annotation: object, seen: frozenset[type[BaseModel]] = frozenset()) -> bool:
     if annotation is dt.date or annotation is dt.datetime:
         return True
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -35,7 +36,7 @@ def _holds_dates(annotation: object, seen: frozenset = frozenset()) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _dated_names(model: type[BaseModel], seen: frozenset = frozenset()) -> tuple[str, ...]:
+def _dated_names(model: type[BaseModel], seen: frozenset[type[BaseModel]] = frozenset()) -> tuple[str, ...]:
     """The fields of ``model`` that may hold a date, directly or inside (the
     walk below visits only these: a record has hundreds of other values)."""
     names = []
@@ -48,10 +49,10 @@ def _dated_names(model: type[BaseModel], seen: frozenset = frozenset()) -> tuple
     return tuple(names)
 
 
-def dated_fields(model: BaseModel) -> Iterator[tuple[tuple, dt.date]]:
+def dated_fields(model: BaseModel) -> Iterator[tuple[Where, dt.date]]:
     """Every date anywhere in ``model`` with where it is, except fields marked
     future-allowed; iterative, in field order."""
-    stack: list[tuple[tuple, object]] = [((), model)]
+    stack: list[tuple[Where, object]] = [((), model)]
     while stack:
         where, node = stack.pop()
         if isinstance(node, BaseModel):
@@ -65,14 +66,14 @@ def dated_fields(model: BaseModel) -> Iterator[tuple[tuple, dt.date]]:
         stack.extend(reversed(children))
 
 
-def _is_event_date(where: tuple) -> bool:
+def _is_event_date(where: Where) -> bool:
     return len(where) == 3 and where[0] == "history" and where[2] == "date"
 
 
 @rule("D303", severity="error", article="登记册数据规范", scope=("application", "center"),
       title="日期晚于今天",
       template="{field}：日期 {actual} 晚于今天（北京时间 {expected}）；记录的只能是已经发生的事")
-def no_future_dates(model, ctx: RegistryContext) -> Iterator[Hit]:
+def no_future_dates(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """申报与中心文件中记录的日期（知识产权的授权日期、省级以上平台的认定日期等）都是已经发生的事，
     不能晚于今天（北京时间；ticreg validate --today 可指定）。例如授权日期写成 9999-12-31 即报错。
     办理记录本身的日期 history[].date 由 F803 检查。本来就在将来的日期不在此列：
@@ -88,7 +89,7 @@ def no_future_dates(model, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("D301", severity="error", article="第十六条", scope="application",
       title="直接认定的平台认定晚于申报",
       template="省级以上平台的认定日期 {actual} 晚于申报日期 {expected}；直接认定须以已经取得的认定为依据")
-def platform_before_submission(model, ctx: RegistryContext) -> Iterator[Hit]:
+def platform_before_submission(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """直接认定的前提是“已认定为”省级以上重点实验室或工程技术研究中心：provincial_platform 的
     认定日期不能晚于本申报的第一条办理记录（单位申报）的日期。平台类型与级别须来自 policy.yml 的
     direct_certification 清单。"""
@@ -105,7 +106,7 @@ def platform_before_submission(model, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("D302", severity="error", article="第十五条", scope="application",
       title="变更申请没有变更内容",
       template="变更申请须至少填写一项变更内容：{expected}")
-def change_has_content(model, ctx: RegistryContext) -> Iterator[Hit]:
+def change_has_content(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """更名、变更主要研究方向或调整重组，requested_change 中至少填写 new_name、
     new_research_directions、restructuring 之一。"""
     if isinstance(model, ChangeApplication):
@@ -114,14 +115,14 @@ def change_has_content(model, ctx: RegistryContext) -> Iterator[Hit]:
             yield hit(("requested_change",), expected=["new_name", "new_research_directions", "restructuring"])
 
 
-def _submitted_on(model: ApplicationBase) -> dt.date:
+def _submitted_on(model: Application) -> dt.date:
     return model.history[0].date
 
 
 @rule("D304", severity="error", article="第十六条", scope="application",
       title="转建的市级工程技术研究中心认定文号不符",
       template="{field}“{actual}”：{expected}")
-def conversion_document(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def conversion_document(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """由市级工程技术研究中心转建、列为优先支持的申报，须写明该中心的认定文号
     municipal_erc_conversion.document_number：格式符合 policy.yml 的
     direct_certification.municipal_document_pattern（如“晋市科发〔2019〕15号”），文号中的年份与
@@ -142,7 +143,7 @@ def conversion_document(model: ApplicationBase, ctx: RegistryContext) -> Iterato
 @rule("D305", severity="error", article="第十六条", scope="application",
       title="转建的市级工程技术研究中心认定晚于申报",
       template="转建的市级工程技术研究中心认定日期 {actual} 晚于申报日期 {expected}；转建须以已经取得的认定为依据")
-def conversion_before_submission(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def conversion_before_submission(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """第十六条优先支持的是“符合条件的市级工程技术研究中心”转建：municipal_erc_conversion 的
     认定日期 certified_on 不能晚于本申报的第一条办理记录（单位申报）的日期。"""
     conversion = getattr(model, "municipal_erc_conversion", None)
@@ -153,7 +154,7 @@ def conversion_before_submission(model: ApplicationBase, ctx: RegistryContext) -
 
 @rule("D306", severity="error", article="第十七条", scope="application", title="申报早于办法施行",
       template="{field}：申报日期 {actual} 早于办法施行日期 {expected}")
-def submitted_after_in_force(model: ApplicationBase, ctx: RegistryContext) -> Iterator[Hit]:
+def submitted_after_in_force(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """第十七条：办法自印发之日起施行。policy.yml 的 measures.in_force_from 填写了施行日期后，
     每项申报的第一条办理记录（单位申报）不能早于这一天；未填写时不检查。"""
     in_force = ctx.policy.measures.in_force_from

@@ -3,15 +3,20 @@ municipal engineering research center (Art. 16)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Iterator
+
+from ticreg_schemas import CalendarYear, Departments, Staff
+from ticreg_schemas.application import Application, ChangeApplication
+from ticreg_schemas.center import Center
+from ticreg_schemas.common import RegistryModel
 
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
 from ..process.replay import final_state, replay_application
-from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT, Record
-from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
+from ..engine import Checked, RegistryContext
+from ..catalog import Hit, Where, hit, rule
 
 _DATA = "登记册数据规范"
 
@@ -26,7 +31,8 @@ rule("X500", severity="error", article=_DATA, scope="registry", title="缺少 po
 def unique_ids(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """申报代号在全部组织管理部门之间唯一，中心代号在 centers/ 中唯一，部门代号在 departments.yml 中唯一。
     重复的每个文件都会报告，并指出另外几处，所以单独校验任一文件都能发现。"""
-    for table in (ctx.applications, ctx.centers):
+    tables: tuple[Mapping[str, Sequence[Checked[RegistryModel]]], ...] = (ctx.applications, ctx.centers)
+    for table in tables:
         for record_id, records in table.items():
             for record in records if len(records) > 1 else ():
                 others = [r.path for r in records if r is not record]
@@ -47,31 +53,32 @@ def references_resolve(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """文件之间的引用必须能找到对象：组织管理部门须在 departments.yml 中，变更申请与认定事件
     所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。被引用的文件即使自身有
     格式错误，只要写明了代号就算存在（它自己的错误另行报告）。"""
-    for records in (*ctx.applications.values(), *ctx.centers.values()):
+    files: tuple[Sequence[Checked[Application | Center]], ...] = (*ctx.applications.values(), *ctx.centers.values())
+    for records in files:
         for record in records:
             if record.model.organizing_department not in ctx.departments:
                 yield hit(("organizing_department",), path=record.path, field="organizing_department",
                           actual=record.model.organizing_department, expected="registry/departments.yml")
-    for records in ctx.applications.values():
-        for record in records:
-            model = record.model
-            center_id = getattr(model, "center_id", None)
+    for application_files in ctx.applications.values():
+        for application_file in application_files:
+            application = application_file.model
+            center_id = application.center_id if isinstance(application, ChangeApplication) else None
             if center_id is not None and center_id not in ctx.center_ids:
-                yield hit(("center_id",), path=record.path, field="center_id", actual=center_id,
+                yield hit(("center_id",), path=application_file.path, field="center_id", actual=center_id,
                           expected="registry/centers/")
-            for i, event in enumerate(model.history):
+            for i, event in enumerate(application.history):
                 if event.center_id is not None and event.center_id not in ctx.center_ids:
-                    yield hit(("history", i, "center_id"), path=record.path, field=f"history[{i}].center_id",
-                              actual=event.center_id, expected="registry/centers/")
-    for records in ctx.centers.values():
-        for record in records:
-            model = record.model
-            refs = [(("application_id",), model.application_id)]
+                    yield hit(("history", i, "center_id"), path=application_file.path,
+                              field=f"history[{i}].center_id", actual=event.center_id, expected="registry/centers/")
+    for center_files in ctx.centers.values():
+        for center_file in center_files:
+            center = center_file.model
+            refs: list[tuple[Where, str]] = [(("application_id",), center.application_id)]
             refs += [(("history", i, "application_id"), e.application_id)
-                     for i, e in enumerate(model.history) if e.application_id is not None]
+                     for i, e in enumerate(center.history) if e.application_id is not None]
             for where, application_id in refs:
                 if application_id not in ctx.application_ids:
-                    yield hit(where, path=record.path, field=dotted(where),
+                    yield hit(where, path=center_file.path, field=dotted(where),
                               actual=application_id, expected="registry/applications/")
 
 
@@ -79,9 +86,9 @@ def references_resolve(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
 _ENDED_WITHOUT_CENTER = frozenset({"rejected", "withdrawn"})
 
 
-def _conversions(ctx: RegistryContext) -> dict[str, list[Record]]:
+def _conversions(ctx: RegistryContext) -> dict[str, list[Checked[Application]]]:
     """Art. 16 conversions still standing, by the municipal center's document number."""
-    cited: dict[str, list[Record]] = {}
+    cited: dict[str, list[Checked[Application]]] = {}
     for records in ctx.applications.values():
         for record in records:
             conversion = getattr(record.model, "municipal_erc_conversion", None)
@@ -122,17 +129,18 @@ def path_matches_id(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                 if stem != model.id:
                     yield hit(("id",), path=record.path, field="id", actual=model.id,
                               expected="registry/" + expected)
-    for records in ctx.centers.values():
-        for record in records:
-            expected = f"{CENTERS}/{record.model.id}.yml"
-            if str(record.relative) != expected:
-                yield hit(("id",), path=record.path, field="id", actual=record.model.id,
+    for center_files in ctx.centers.values():
+        for center_file in center_files:
+            expected = f"{CENTERS}/{center_file.model.id}.yml"
+            if str(center_file.relative) != expected:
+                yield hit(("id",), path=center_file.path, field="id", actual=center_file.model.id,
                           expected="registry/" + expected)
-    for record in ctx.records:
-        if record.kind == "calendar" and record.model is not None:
-            expected = f"{CALENDAR}/{record.model.year}.yml"
-            if str(record.relative) != expected:
-                yield hit(("year",), path=record.path, field="year", actual=record.model.year,
+    for calendar_file in ctx.records:
+        year = calendar_file.model
+        if isinstance(year, CalendarYear):  # a calendar file that passed its schema
+            expected = f"{CALENDAR}/{year.year}.yml"
+            if str(calendar_file.relative) != expected:
+                yield hit(("year",), path=calendar_file.path, field="year", actual=year.year,
                           expected="registry/" + expected)
 
 
@@ -153,7 +161,7 @@ def unknown_files(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
 
 @rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",
       template="{field} 的行政区划代码“{actual}”不在 policy.yml 的县（市、区）清单中：{expected}")
-def department_counties(model, ctx: RegistryContext) -> Iterator[Hit]:
+def department_counties(model: Departments, ctx: RegistryContext) -> Iterator[Hit]:
     """县（市、区）科技管理部门须写明所在县的 GB/T 2260 代码，且该代码在 policy.yml 的 counties 中；
     其他部门可不写。"""
     for i, department in enumerate(model.departments):
@@ -165,7 +173,7 @@ def department_counties(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("X506", severity="error", article=_DATA, scope="staff", title="工作人员所属部门不存在",
       template="{field} 的部门“{actual}”不在 registry/departments.yml 中：{expected}")
-def staff_departments(model, ctx: RegistryContext) -> Iterator[Hit]:
+def staff_departments(model: Staff, ctx: RegistryContext) -> Iterator[Hit]:
     """组织管理部门的工作人员只能办理本部门的申报，所属部门须是 departments.yml 中的部门代号。"""
     for i, member in enumerate(model.staff):
         if member.department is not None and member.department not in ctx.departments:

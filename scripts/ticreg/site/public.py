@@ -13,11 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ticreg_schemas import Policy
-from ticreg_schemas.application import ApplicationBase
+from ticreg_schemas.application import Application
 from ticreg_schemas.center import RECOMMENDATION_OUTCOMES
 from ticreg_schemas.center import Center as CenterModel
 from ticreg_schemas.events import EVALUATION_OUTCOMES
 
+from ..engine import RegistryContext
 from ..process.evaluation import evaluation_status
 from ..process.machine import CENTER_STATES
 from ..process.replay import final_state, replay_center
@@ -219,7 +220,7 @@ def _transition(center: CenterModel, policy: Policy) -> Transition | None:
                       policy.name_of("center_legal_forms", entity.legal_form), entity.registered_on)
 
 
-def _basis(application: ApplicationBase | None, policy: Policy) -> Basis | None:
+def _basis(application: Application | None, policy: Policy) -> Basis | None:
     platform = getattr(application, "provincial_platform", None)
     if platform is not None:
         kind = policy.name_of("platform_levels", platform.level) + policy.name_of("platform_kinds", platform.platform_kind)
@@ -326,13 +327,13 @@ def public_center(center, application, policy, departments, path: str = "") -> P
     )
 
 
-def public_centers(ctx) -> list[PublicCenter]:
+def public_centers(ctx: RegistryContext) -> list[PublicCenter]:
     """Every certified center in a validated Context, oldest certification first."""
     out = []
     for records in ctx.centers.values():
         for record in records:
             center = record.model
-            if center is None or not any(e.event == "certified" for e in center.history):
+            if not any(e.event == "certified" for e in center.history):
                 continue
             applications = ctx.applications.get(center.application_id, [])
             application = applications[0].model if applications else None

@@ -10,11 +10,11 @@ center's ``key_support`` and ``provincial_recommendations`` record that.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from collections.abc import Iterator
 
 from ticreg_schemas.center import Center
 
-from ...catalog import Hit, hit, rule
+from ...catalog import Hit, Where, hit, rule
 from ...engine import RegistryContext
 from ...identifiers import uscc_division_code
 from ...process.transition import INTERNAL_UNIT, certified_on, latest_transition_date
@@ -24,7 +24,7 @@ _10 = "第十条"
 _14 = "第十四条"
 
 
-def _art14_items(center: Center) -> Iterator[tuple[tuple, int]]:
+def _art14_items(center: Center) -> Iterator[tuple[Where, int]]:
     """(where, year) of every support and recommendation the center records."""
     for i, support in enumerate(center.key_support):
         yield ("key_support", i, "year"), support.year
