@@ -23,6 +23,7 @@ from ..process.evaluation import evaluation_status
 from ..process.machine import CENTER_STATES
 from ..process.replay import final_state, replay_center
 from ..rules.eligibility import local_members, qualified_full_time
+from .procedure import ProcedureStep, procedure
 
 # The states a published center can be in, in the order statistics list them.
 CENTER_STATE_ORDER = ("active", "rectifying", "revocation-decided", "revoked")
@@ -178,6 +179,7 @@ class PublicCenter:
     recommendations: tuple[Recommendation, ...] = ()
     basis: Basis | None = None
     path: str = field(default="")  # the registry file, for maintainers' messages
+    procedure: tuple[ProcedureStep, ...] = ()  # the certifying application's stages (Art. 9)
 
     @property
     def url(self) -> str:
@@ -324,6 +326,7 @@ def public_center(center, application, policy, departments, path: str = "") -> P
         recommendations=recommendations,
         basis=_basis(application, policy),
         path=path,
+        procedure=procedure(application, departments),
     )
 
 
