@@ -204,7 +204,7 @@ def test_x520_a_withdrawn_application_leaves_the_center_free(mini: MiniRegistry)
 
 
 def test_policy_needs_a_year_group_in_the_document_pattern(mini: MiniRegistry) -> None:
-    set_policy(mini, r"〔(?P<year>\\d{4})〕", r"〔(\\d{4})〕")
+    set_policy(mini, r"晋市科(?:发|字)〔(?P<year>\\d{4})〕", r"晋市科(?:发|字)〔(\\d{4})〕")
     result = mini.validate()
     assert result.code == 1
     assert any("命名组 year" in f["message"] for f in result.findings)
