@@ -12,6 +12,13 @@ Four kinds of item, each with the date it is about (its deadline):
                    or overdue (never for a revoked center, nor one awaiting its
                    revocation document)
     rectification  an open rectification's deadline, upcoming or passed
+    transition     an Art. 10 transition to a legal entity not completed by its
+                   planned date or policy.transition.period_years after
+                   certification, whichever is earlier (only when policy gives
+                   a period), once that day has come
+
+Publicity and certification items of an application converting a municipal
+engineering research center carry ``priority`` (Art. 16: 优先支持).
 
 The registry is read *as of* the date: events dated after it are ignored,
 so an earlier date shows what was outstanding then. "Today" is never read
@@ -40,19 +47,24 @@ from .process.calendar import CALENDAR_DIR
 from .process.evaluation import evaluation_status
 from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
+from .process.transition import transition_due
 from .registry_files import display_path
 
 PUBLICITY = "publicity"
 CERTIFICATION = "certification"
 EVALUATION = "evaluation"
 RECTIFICATION = "rectification"
-KINDS = (PUBLICITY, CERTIFICATION, EVALUATION, RECTIFICATION)
+TRANSITION = "transition"
+KINDS = (PUBLICITY, CERTIFICATION, EVALUATION, RECTIFICATION, TRANSITION)
 KIND_LABELS = {
     PUBLICITY: "公示",
     CERTIFICATION: "认定",
     EVALUATION: "评估",
     RECTIFICATION: "整改",
+    TRANSITION: "过渡",
 }
+# How a priority item (Art. 16) is marked in text, the tracking issue and the calendar.
+PRIORITY_MARK = "〔优先支持〕"
 
 UPCOMING = "upcoming"
 DUE = "due"
@@ -82,6 +94,7 @@ class Deadline:
     status: str
     days: int  # date - as_of: negative once passed
     cycle: int | None = None  # evaluations and rectifications: the evaluation cycle
+    priority: bool = False  # Art. 16: a converting municipal engineering research center
 
     @property
     def uid(self) -> str:
@@ -98,6 +111,7 @@ class Deadline:
             "title": self.title,
             "status": self.status,
             "days": self.days,
+            "priority": self.priority,
         }
 
 
@@ -128,6 +142,7 @@ def deadlines(ctx: RegistryContext, as_of: dt.date, *, calendar_dir: str = f"reg
         model = record.model
         if isinstance(model, Center):
             items.extend(_center_items(Checked(record, model), ctx, as_of))
+            items.extend(_transition_items(Checked(record, model), ctx, as_of))
         elif isinstance(model, Application):
             items.extend(_application_items(Checked(record, model), ctx, as_of, calendar_dir))
     return sorted(items, key=lambda d: (d.date, KINDS.index(d.kind), d.record, d.cycle or 0))
@@ -179,22 +194,25 @@ def _application_items(record: Checked[Application], ctx: RegistryContext, as_of
             f"请按国务院办公厅当年的通知添加 {calendar_dir}/{missing.year}.yml"
         ) from None
     name = model.proposed_name
+    priority = getattr(model, "municipal_erc_conversion", None) is not None
     if state == "objection-pending":
         assert objection is not None  # a replayed objection-pending state follows an objection-raised step
         days = (window.end - as_of).days
         title = f"{name} 公示期截止，{_zh(objection)}收到的异议待处理"
-        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days)]
+        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days, priority=priority)]
     if as_of < window.certifiable_from:
         days = (window.end - as_of).days
         title = f"{name} 公示期截止"
-        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, UPCOMING if days > 0 else DUE, days)]
+        status = UPCOMING if days > 0 else DUE
+        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, status, days, priority=priority)]
     days = (window.certifiable_from - as_of).days
     # The grace runs from when certification became possible: the first
     # certifiable day, or the dismissal of an objection if that came later.
     ready = max(window.certifiable_from, dismissed or window.certifiable_from)
     status = DUE if (as_of - ready).days <= ctx.policy.publicity.decision_reminder_days else OVERDUE
     title = f"{name} 公示期满，可下达认定文件"
-    return [Deadline(CERTIFICATION, window.certifiable_from, model.id, record.path, title, status, days)]
+    return [Deadline(CERTIFICATION, window.certifiable_from, model.id, record.path, title, status, days,
+                     priority=priority)]
 
 
 def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date) -> list[Deadline]:
@@ -224,6 +242,19 @@ def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date)
     return items
 
 
+def _transition_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date) -> list[Deadline]:
+    """An Art. 10 transition whose day has come (only when policy sets a period)."""
+    model = _as_of(record.model, as_of)
+    if final_state(replay_center(model)) in ("revoked", "revocation-decided", "new"):
+        return []
+    due = transition_due(model, ctx.policy, as_of)
+    if due is None or due > as_of:
+        return []
+    days = (due - as_of).days
+    title = f"{model.name} 应完成向独立法人实体过渡（第十条）"
+    return [Deadline(TRANSITION, due, model.id, record.path, title, _status(days), days)]
+
+
 # --- output ----------------------------------------------------------------------
 
 
@@ -243,13 +274,17 @@ def _when(item: Deadline) -> str:
     return f"已逾期 {-item.days} 天"
 
 
+def _priority(item: Deadline) -> str:
+    return PRIORITY_MARK if item.priority else ""
+
+
 def as_text(items: list[Deadline], as_of: dt.date) -> str:
     if not items:
         return f"截至{_zh(as_of)}，没有需要办理的期限事项。\n"
     lines = [f"截至{_zh(as_of)}，共 {len(items)} 项办理期限（按日期排序）："]
     for item in items:
         lines.append(
-            f"{_zh(item.date)}〔{KIND_LABELS[item.kind]}〕{item.title}（{_when(item)}）"
+            f"{_zh(item.date)}〔{KIND_LABELS[item.kind]}〕{_priority(item)}{item.title}（{_when(item)}）"
             f" {item.record} {item.path}"
         )
     return "\n".join(lines) + "\n"
@@ -319,7 +354,7 @@ def as_ics(items: list[Deadline], as_of: dt.date) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{item.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{item.date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{ics_escape(item.title)}",
+            f"SUMMARY:{ics_escape(_priority(item) + item.title)}",
             f"DESCRIPTION:{ics_escape(description)}",
             f"CATEGORIES:{ics_escape(KIND_LABELS[item.kind])}",
             "TRANSP:TRANSPARENT",

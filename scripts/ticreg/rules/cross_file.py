@@ -1,4 +1,5 @@
-"""Across files: unique IDs, references that resolve, paths that match IDs."""
+"""Across files: unique IDs, references that resolve, paths that match IDs; X520 one conversion per
+municipal engineering research center (Art. 16)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ticreg_schemas.common import RegistryModel
 
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
+from ..process.replay import final_state, replay_application
 from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
 from ..engine import Checked, RegistryContext
 from ..catalog import Hit, Where, hit, rule
@@ -81,6 +83,35 @@ def references_resolve(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                 if application_id not in ctx.application_ids:
                     yield hit(where, path=center_file.path, field=dotted(where),
                               actual=application_id, expected="registry/applications/")
+
+
+# An application that ended without a center leaves its conversion free for a later one.
+_ENDED_WITHOUT_CENTER = frozenset({"rejected", "withdrawn"})
+
+
+def _conversions(ctx: RegistryContext) -> dict[str, list[Checked[Application]]]:
+    """Art. 16 conversions still standing, by the municipal center's document number."""
+    cited: dict[str, list[Checked[Application]]] = {}
+    for records in ctx.applications.values():
+        for record in records:
+            conversion = getattr(record.model, "municipal_erc_conversion", None)
+            if conversion is None or final_state(replay_application(record.model)) in _ENDED_WITHOUT_CENTER:
+                continue
+            cited.setdefault(conversion.document_number, []).append(record)
+    return cited
+
+
+@rule("X520", severity="error", article="第十六条", scope="registry", title="同一市级工程技术研究中心转建两次",
+      template="{field}：认定文号“{actual}”的市级工程技术研究中心也由 {other} 转建；一个中心只能转建一次")
+def conversion_cited_once(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """第十六条优先支持的是市级工程技术研究中心“转建”为市级技术创新中心：同一个市级工程技术研究中心
+    （以认定文号 municipal_erc_conversion.document_number 识别）只能由一项申报转建。未予通过或已撤回的申报
+    不占用它，此后可以再次申报。重复的每个申报都会报告，并指出另外几处。"""
+    for number, records in _conversions(ctx).items():
+        for record in records if len(records) > 1 else ():
+            others = [r.path for r in records if r is not record]
+            yield hit(("municipal_erc_conversion", "document_number"), path=record.path,
+                      field="municipal_erc_conversion.document_number", actual=number, other=others)
 
 
 @rule("X503", severity="error", article=_DATA, scope="registry", title="文件位置与代号不一致",

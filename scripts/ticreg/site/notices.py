@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TypedDict
 
+from ticreg_schemas.application import Application
+
 from ..engine import RegistryContext
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
@@ -60,6 +62,8 @@ class Notice:
     evaluation: Evaluation | None = None
     change: Change | None = None
     revocation: Revocation | None = None
+    # Art. 16: the municipal engineering research center a publicized application converts (优先支持).
+    converts: str | None = None
 
     @property
     def kind_label(self) -> str:
@@ -131,6 +135,11 @@ def _name_on(center: PublicCenter, day: dt.date, *, inclusive: bool) -> str:
     return name
 
 
+def _converted_name(application: Application) -> str | None:
+    conversion = getattr(application, "municipal_erc_conversion", None)
+    return conversion.name if conversion is not None else None
+
+
 def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     policy = ctx.policy
     out = []
@@ -159,6 +168,7 @@ def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
                         window=window,
                         status=CLOSED if today > window.end else ENDED if ended else OPEN,
                         notice_url=event.notice_url,
+                        converts=_converted_name(application),
                     )
                 )
     return out

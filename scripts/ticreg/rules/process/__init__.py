@@ -2,8 +2,9 @@
 
     lifecycle.py            histories follow the state tables; publicity windows; evaluation cycles
     certification_links.py  a certified application and its center agree
+    after_certification.py  Art. 10 transitions, Art. 14 support and recommendations
 
 Importing the package registers every F rule.
 """
 
-from . import certification_links, lifecycle  # noqa: F401  (importing them registers their rules)
+from . import after_certification, certification_links, lifecycle  # noqa: F401  (importing them registers their rules)
