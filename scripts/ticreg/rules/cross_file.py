@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ticreg_schemas.application import ApplicationBase, CertificationFields, ChangeApplication
+
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
-from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
+from ..process.machine import FINAL_APPLICATION_STATES
+from ..process.replay import final_state, replay_application
+from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT, Record
 from ..engine import RegistryContext
 from ..catalog import Hit, hit, rule
 
@@ -118,6 +123,156 @@ def unknown_files(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
         if record.kind is None and record.entry in (FILE, FOLDER):
             shown = f"{record.relative}/" if record.entry == FOLDER else str(record.relative)
             yield hit((), path=record.path, actual=shown, expected=LAYOUT)
+
+
+# --- Records that cannot contradict each other (X507-X509) -----------------
+
+def _records(table: dict[str, list[Record]]) -> Iterator[Record]:
+    for records in table.values():
+        yield from records
+
+
+def _is_pending(application: ApplicationBase, ctx: RegistryContext) -> bool:
+    key = ("final-state", id(application))
+    if key not in ctx.derived:
+        ctx.derived[key] = final_state(replay_application(application))
+    return ctx.derived[key] not in FINAL_APPLICATION_STATES
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One name a center holds, or a pending application asks for."""
+
+    name: str
+    record: Record
+    where: tuple[str, ...]
+    is_center: bool
+
+
+def _names_in_use(ctx: RegistryContext) -> Iterator[_Name]:
+    for record in _records(ctx.centers):
+        yield _Name(record.model.name, record, ("name",), True)
+    for record in _records(ctx.applications):
+        app = record.model
+        if not _is_pending(app, ctx):
+            continue
+        if isinstance(app, CertificationFields):
+            yield _Name(app.proposed_name, record, ("proposed_name",), False)
+        elif isinstance(app, ChangeApplication) and app.requested_change.new_name is not None:
+            yield _Name(app.requested_change.new_name, record, ("requested_change", "new_name"), False)
+
+
+def _own_center(name: _Name, other: _Name) -> bool:
+    """A pending change asking for its own center's current name is not a clash of two names."""
+    change = name.record.model if isinstance(name.record.model, ChangeApplication) else None
+    return change is not None and other.is_center and other.record.model.id == change.center_id
+
+
+@rule("X507", severity="error", article="第九条第（三）项", scope="registry", title="名称重复",
+      template="名称“{actual}”已被{expected}使用：{other}")
+def unique_names(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """一个名称只指一个中心：两个中心不能同名，尚在办理中（未认定、未予通过或撤回）的申报所拟名称、
+    变更申请所请求的新名称也不能与任何中心的现名称相同。已撤销的中心仍以原名称列在登记册和网站上，
+    所以同样计入。两个办理中的申报拟用同一名称不在此报告：市科技局在认定时定名，先认定的占用该名称，
+    另一个随即被本规则报告。"""
+    by_name: dict[str, list[_Name]] = {}
+    for name in _names_in_use(ctx):
+        by_name.setdefault(name.name, []).append(name)
+    for holders in by_name.values():
+        centers = [h for h in holders if h.is_center]
+        for holder in holders:
+            clashing = [c for c in centers if c is not holder and not _own_center(holder, c)]
+            if holder.is_center and len(centers) < 2:
+                continue  # a center clashes with a pending application: the application is reported
+            if clashing:
+                yield hit(holder.where, path=holder.record.path, actual=holder.name,
+                          expected="中心" if holder.is_center else "已认定的中心",
+                          other=[c.record.path for c in clashing])
+
+
+@dataclass(frozen=True)
+class _Use:
+    """Where a document number is written, and for which certification (None: another kind of document)."""
+
+    number: str
+    record: Record
+    where: tuple[str | int, ...]
+    certifies: str | None
+
+
+def _document_number_uses(record: Record) -> Iterator[_Use]:
+    model = record.model
+    for i, event in enumerate(model.history):
+        if event.document_number is None:
+            continue
+        certifies = None
+        if event.event == "certified":
+            certifies = model.id if record.kind == "application" else (event.application_id or model.application_id)
+        yield _Use(event.document_number, record, ("history", i, "document_number"), certifies)
+
+
+def _uses_by_number(ctx: RegistryContext) -> dict[str, list[_Use]]:
+    by_number: dict[str, list[_Use]] = {}
+    for table in (ctx.applications, ctx.centers):
+        for record in _records(table):
+            for use in _document_number_uses(record):
+                by_number.setdefault(use.number, []).append(use)
+    return by_number
+
+
+def _reused(uses: list[_Use]) -> Iterator[tuple[_Use, list[_Use]]]:
+    """Each use of a certification number that another certification, or another kind of document, also uses."""
+    certified = {u.certifies for u in uses if u.certifies is not None}
+    if not certified:
+        return
+    for use in uses:
+        others = [u for u in uses if u.certifies != use.certifies]
+        if use.certifies is not None and len(certified) < 2:
+            others = [u for u in others if u.certifies is not None]
+        if others:
+            yield use, others
+
+
+@rule("X508", severity="error", article="第四条、第九条第（三）项", scope="registry", title="认定文号重复",
+      template="{field} 的文号“{actual}”另见于 {other}：{expected}")
+def unique_certification_numbers(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """第四条“成熟一个，认定一个”：一份认定文件只认定一个中心，所以一个认定文号在登记册中只对应一个申报。
+    同一认定写在申报的 certified 事件和中心档案的认定事件中，文号相同是应当的（二者是否一致由 F808 检查）；
+    两个不同申报的认定用了同一文号，每一处都会报告并指出另外几处；认定文号又被用作变更批复、评估、
+    撤销等其他文件的文号，在那份文件处报告。"""
+    for uses in _uses_by_number(ctx).values():
+        for use, others in _reused(uses):
+            yield hit(use.where, path=use.record.path, actual=use.number, expected=_why_not_reused(use, others),
+                      other=[f"{o.record.path} {dotted(o.where)}" for o in others])
+
+
+def _why_not_reused(use: _Use, others: list[_Use]) -> str:
+    if use.certifies is None:
+        return "这是认定文件的文号，一份认定文件只认定一个中心，不能再用作其他文件的文号"
+    applications = "、".join(sorted({o.certifies for o in others if o.certifies is not None}))
+    return f"一份认定文件只认定一个中心，此文号已是申报 {applications} 的认定文号"
+
+
+@rule("X509", severity="error", article="第五条", scope="registry", title="所在县与组织管理部门不符",
+      template="{field}“{actual}”与组织管理部门不符：{other} 是 {expected} 的科技管理部门")
+def department_county(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """县（市、区）科技管理部门负责本地区的技术创新中心（第五条），所以它组织管理的申报和中心，所在县
+    （county_code）须是该部门在 departments.yml 中的行政区划代码。开发区、市直有关部门和主管部门按行业
+    组织管理，不限于一个县，不作此检查。"""
+    for table in (ctx.applications, ctx.centers):
+        for record in _records(table):
+            county_code = getattr(record.model, "county_code", None)
+            department = ctx.departments.get(record.model.organizing_department)
+            if county_code is None or department is None or department.kind != "county":
+                continue
+            if department.county_code is not None and county_code != department.county_code:
+                yield hit(("county_code",), path=record.path, actual=_county(ctx, county_code),
+                          other=f"{department.id}（{department.name}）",
+                          expected=_county(ctx, department.county_code))
+
+
+def _county(ctx: RegistryContext, code: str) -> str:
+    return f"{code}（{ctx.policy.name_of('counties', code)}）"
 
 
 @rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",
