@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterator
+
+from ticreg_schemas.center import Center
 
 from .machine import Transition, application_transition, center_transition
 
@@ -42,5 +45,15 @@ def replay_center(center, start: str = "new") -> Iterator[Step]:
 def final_state(steps) -> str:
     state = "new"
     for step in steps:
+        state = step.after
+    return state
+
+
+def center_state_on(center: Center, day: date) -> str:
+    """The center's state after every event dated on or before ``day`` (a decision of that day counts)."""
+    state = "new"
+    for step in replay_center(center):
+        if step.event.date > day:
+            break
         state = step.after
     return state

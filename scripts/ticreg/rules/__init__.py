@@ -48,6 +48,8 @@ _MODULES = (
     "cross_file",
     "process.lifecycle",
     "process.certification_links",
+    "process.certification_refs",
+    "process.change_links",
     "changes.paths",
     "changes.tree_entries",
     "changes.frozen",

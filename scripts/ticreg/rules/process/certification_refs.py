@@ -1,0 +1,73 @@
+"""Article 9(3): what a certification refers to — its own new center, under a well-formed document number.
+
+F808 (certification_links.py) holds a certified application and the center
+that names it to the same data; F812 here catches the other direction: a
+certification event that names a center belonging to another application.
+Uniqueness of the number across the registry is X508's (cross_file.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from ticreg_schemas.application import ApplicationBase
+from ticreg_schemas.center import Center
+
+from ...catalog import Hit, hit, rule
+from ...engine import RegistryContext
+
+_9 = "第九条第（三）项"
+
+
+@rule("F812", severity="error", article=_9, scope="registry", title="认定的不是本申报的中心",
+      template="{field} 为“{actual}”，但该中心的认定申报是 {expected}（{other}）；认定事件只能认定本申报新建的中心")
+def certifies_own_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """申报的认定事件（certified）所写的中心代号 center_id，须指向 application_id 为本申报的中心档案，
+    也就是为本申报新建的中心。指向另一个申报已认定的中心（无论该中心是否已撤销），就等于把别人的中心
+    再认定一次，中心档案和两份申报从此互相矛盾，所以报错。中心代号不存在由 X502 报告；中心档案的
+    application_id 指向不存在的申报由 X502 报告，此时不再重复报告。"""
+    for records in ctx.applications.values():
+        for record in records:
+            for i, event in enumerate(record.model.history):
+                if event.event != "certified" or event.center_id is None:
+                    continue
+                for center_record in ctx.centers.get(event.center_id, []):
+                    owner = center_record.model.application_id
+                    if owner != record.model.id and owner in ctx.application_ids:
+                        yield hit(("history", i, "center_id"), path=record.path, actual=event.center_id,
+                                  expected=owner, other=center_record.path)
+
+
+@lru_cache(maxsize=8)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)  # the policy model has checked that it compiles
+
+
+def _certification_numbers(model: ApplicationBase | Center) -> Iterator[tuple[int, str, int]]:
+    """(history index, document number, year of the certification) of each certified event with a number."""
+    for i, event in enumerate(model.history):
+        if event.event == "certified" and event.document_number is not None:
+            yield i, event.document_number, event.date.year
+
+
+@rule("F816", group="history", severity="error", article=_9, scope=("application", "center"),
+      title="认定文号格式不符",
+      template="{field}“{actual}”不是认定文号：{expected}")
+def certification_number_format(model: ApplicationBase | Center, ctx: RegistryContext) -> Iterator[Hit]:
+    """认定以市科技局正式文件下达，认定事件的文号须是该文件的文号：完整符合 policy.yml 的
+    document_numbers.certification_pattern（样例登记册为“晋市科发〔YYYY〕N号”），并且文号中的年份
+    （正则表达式的命名组 year）就是认定日期所在的年份。申报的 certified 事件与中心档案的认定事件都检查；
+    ticreg record 写入前即按此拒绝。"""
+    numbers = ctx.policy.document_numbers
+    regex = _compiled(numbers.certification_pattern)
+    for i, number, year in _certification_numbers(model):
+        match = regex.fullmatch(number)
+        where = ("history", i, "document_number")
+        if match is None:
+            yield hit(where, actual=number,
+                      expected=f"应符合 policy.yml 的 document_numbers.certification_pattern，如“{numbers.certification_example}”")
+        elif "year" in regex.groupindex and match.group("year") != str(year):
+            yield hit(where, actual=number, expected=f"文号中的年份 {match.group('year')} 应为认定日期所在的年份 {year}")
