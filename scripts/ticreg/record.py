@@ -336,8 +336,20 @@ def _check_process(root: Path, cwd: Path, target: Target, shown: str, model, ctx
     return center_file
 
 
+# The Bureau's decisions: recorded only on a file that validation passes.
+DECISIONS = frozenset({"certified", "change-approved"})
+
+
+def _refuse_a_decision_on_errors(shown: str, event_name: str, baseline: list[Finding]) -> None:
+    """A certification or an approval is final; on a record that validation refuses (a change from
+    another unit than the center's, say: F813) it would fix an error in history for good."""
+    errors = [f for f in baseline if f.path == shown and f.severity == "error"]
+    if event_name in DECISIONS and errors:
+        raise _refuse(shown, errors, [f"{event_name} 是市科技局的决定，须先按 ticreg validate 的报告修正本文件"])
+
+
 def _write_validated(root: Path, cwd: Path, lock: LockedFile, shown: str, center_file: Path | None,
-                     original: bytes, new_bytes: bytes, today: dt.date) -> list[Finding]:
+                     original: bytes, new_bytes: bytes, today: dt.date, event_name: str) -> list[Finding]:
     """Write, validate against the whole registry, put the original back on an error the write
     caused; the findings the write caused (warnings only, then)."""
     from .validate import validate_registry
@@ -346,6 +358,7 @@ def _write_validated(root: Path, cwd: Path, lock: LockedFile, shown: str, center
     if center_file is not None:
         only.add(shown_path(root, PurePosixPath(CENTERS, center_file.name), cwd))
     baseline = validate_registry(root, cwd, only, today=today).findings
+    _refuse_a_decision_on_errors(shown, event_name, baseline)
     lock.replace(original, new_bytes)
     try:
         written = validate_registry(root, cwd, only, today=today).findings
@@ -394,7 +407,7 @@ def _record_locked(
     # 3. The new text: the original bytes with the item spliced in; 4. written and validated.
     bom, text = decode(original)
     new_bytes = (bom + append_event(text, shown, event, raw_event, raw)).encode("utf-8")
-    caused = _write_validated(root, cwd, lock, shown, center_file, original, new_bytes, today)
+    caused = _write_validated(root, cwd, lock, shown, center_file, original, new_bytes, today, event_name)
     return _recorded(root, cwd, target, shown, models, model, index, event, caused)
 
 

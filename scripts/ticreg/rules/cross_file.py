@@ -163,9 +163,13 @@ def _names_in_use(ctx: RegistryContext) -> Iterator[_Name]:
 
 
 def _own_center(name: _Name, other: _Name) -> bool:
-    """A pending change asking for its own center's current name is not a clash of two names."""
-    change = name.record.model if isinstance(name.record.model, ChangeApplication) else None
-    return change is not None and other.is_center and other.record.model.id == change.center_id
+    """A pending application and its own center are one name, not two: the center file an application
+    is certified into is written before the certification, and a pending change may restate its center's name."""
+    if name.is_center or not other.is_center:
+        return False
+    app = name.record.model
+    center = other.record.model
+    return center.application_id == app.id or (isinstance(app, ChangeApplication) and center.id == app.center_id)
 
 
 @rule("X507", severity="error", article="第九条第（三）项", scope="registry", title="名称重复",
