@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from ticreg_schemas.application import ChangeApplication
-from ticreg_schemas.center import Center
 
 from ...catalog import Hit, hit, rule
 from ...engine import RegistryContext
@@ -37,31 +36,19 @@ def _changes_with_centers(ctx: RegistryContext) -> Iterator[tuple[Record, Change
                 yield record, app, ctx.centers[app.center_id][0]
 
 
-def _submitted_on(app: ChangeApplication) -> date:
-    return app.history[0].date
-
-
-def _restructured_since(center: Center, day: date) -> bool:
-    """An approved restructuring on or after ``day`` may have replaced the lead unit, and the center file
-    keeps only the present one."""
-    return any(e.event == "changed" and e.restructuring and e.date >= day for e in center.history)
-
-
 @rule("F813", severity="error", article=_15, scope="registry", title="变更申请与中心不符",
       template="{field} 为“{actual}”，与所变更的中心 {other} 的“{expected}”不一致")
 def change_belongs_to_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """第十五条：更名、变更主要研究方向或调整重组，由中心的牵头建设单位提出书面申请，经中心的组织管理部门
     审核后报市科技局批准。所以变更申请的组织管理部门须是该中心的组织管理部门，牵头单位的统一社会信用代码
-    和名称须与中心档案中的牵头单位相同。申请提交之后又批准过调整重组的中心，牵头单位可能已经更换，
-    而中心档案只保留现在的牵头单位，这时不比较牵头单位。"""
+    和名称须与中心档案中的牵头单位相同（中心的牵头单位即认定时的牵头单位，见 F808）。"""
     for record, app, center_record in _changes_with_centers(ctx):
         center = center_record.model
-        pairs = [(("organizing_department",), app.organizing_department, center.organizing_department)]
-        if not _restructured_since(center, _submitted_on(app)):
-            pairs += [
-                (("lead_unit", "uscc"), app.lead_unit.uscc, center.lead_unit.uscc),
-                (("lead_unit", "name"), app.lead_unit.name, center.lead_unit.name),
-            ]
+        pairs = [
+            (("organizing_department",), app.organizing_department, center.organizing_department),
+            (("lead_unit", "uscc"), app.lead_unit.uscc, center.lead_unit.uscc),
+            (("lead_unit", "name"), app.lead_unit.name, center.lead_unit.name),
+        ]
         for where, actual, expected in pairs:
             if actual != expected:
                 yield hit(where, path=record.path, actual=actual, expected=expected,
