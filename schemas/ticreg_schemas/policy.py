@@ -110,12 +110,11 @@ class Naming(RegistryModel):
 
 
 class DocumentNumbers(RegistryModel):
-    """How the Bureau's certification documents are numbered (X508, X509)."""
+    """How the Bureau's certification documents are numbered (F816; X508 keeps each number to one certification)."""
 
     certification_pattern: Annotated[str, StringConstraints(min_length=1)] = F(
         "认定文号正则表达式",
-        "第九条第（三）项：认定以市科技局正式文件下达，文号须完整匹配此正则表达式；命名组 year（如有）为发文年份，"
-        "须与认定日期同年。",
+        "第九条第（三）项：认定以市科技局正式文件下达，认定事件的文号须完整匹配此正则表达式（F816）。",
     )
     certification_example: ShortText = F("认定文号示例", "符合格式的认定文号，用于提示。")
 

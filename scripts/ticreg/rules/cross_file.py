@@ -150,12 +150,15 @@ class _Name:
 
 
 def _names_in_use(ctx: RegistryContext) -> Iterator[_Name]:
-    for record in _records(ctx.centers):
-        yield _Name(record.model.name, record, ("name",), True)
-    for record in _records(ctx.applications):
-        app = record.model
-        if not _is_pending(app, ctx):
+    """Files with a duplicate ID are left to X501: a copied file is one mistake, not two."""
+    for records in ctx.centers.values():
+        if len(records) == 1:
+            yield _Name(records[0].model.name, records[0], ("name",), True)
+    for records in ctx.applications.values():
+        app = records[0].model
+        if len(records) > 1 or not _is_pending(app, ctx):
             continue
+        record = records[0]
         if isinstance(app, CertificationFields):
             yield _Name(app.proposed_name, record, ("proposed_name",), False)
         elif isinstance(app, ChangeApplication) and app.requested_change.new_name is not None:
@@ -175,9 +178,9 @@ def _own_center(name: _Name, other: _Name) -> bool:
 @rule("X507", severity="error", article="第九条第（三）项", scope="registry", title="名称重复",
       template="名称“{actual}”已被{expected}使用：{other}")
 def unique_names(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
-    """一个名称只指一个中心：两个中心不能同名，尚在办理中（未认定、未予通过或撤回）的申报所拟名称、
+    """名称与中心一一对应：两个中心不能同名，尚在办理中（未认定、未予通过或撤回）的申报所拟名称、
     变更申请所请求的新名称也不能与任何中心的现名称相同。已撤销的中心仍以原名称列在登记册和网站上，
-    所以同样计入。两个办理中的申报拟用同一名称不在此报告：市科技局在认定时定名，先认定的占用该名称，
+    所以同样计入。两个办理中的申报拟用相同的名称不在此报告：市科技局在认定时定名，先认定的占用该名称，
     另一个随即被本规则报告。"""
     by_name: dict[str, list[_Name]] = {}
     for name in _names_in_use(ctx):
@@ -204,14 +207,17 @@ class _Use:
     certifies: str | None
 
 
-def _document_number_uses(record: Record) -> Iterator[_Use]:
+def _document_number_uses(record: Record, ctx: RegistryContext) -> Iterator[_Use]:
     model = record.model
     for i, event in enumerate(model.history):
         if event.document_number is None:
             continue
         certifies = None
         if event.event == "certified":
-            certifies = model.id if record.kind == "application" else (event.application_id or model.application_id)
+            # A center has one certification, its application_id's (F808 holds the event to it).
+            certifies = model.id if record.kind == "application" else model.application_id
+            if certifies not in ctx.application_ids:
+                continue  # X502: the center names no application
         yield _Use(event.document_number, record, ("history", i, "document_number"), certifies)
 
 
@@ -219,7 +225,7 @@ def _uses_by_number(ctx: RegistryContext) -> dict[str, list[_Use]]:
     by_number: dict[str, list[_Use]] = {}
     for table in (ctx.applications, ctx.centers):
         for record in _records(table):
-            for use in _document_number_uses(record):
+            for use in _document_number_uses(record, ctx):
                 by_number.setdefault(use.number, []).append(use)
     return by_number
 
@@ -262,14 +268,14 @@ def _why_not_reused(use: _Use, others: list[_Use]) -> str:
 def department_county(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """县（市、区）科技管理部门负责本地区的技术创新中心（第五条），所以它组织管理的申报和中心，所在县
     （county_code）须是该部门在 departments.yml 中的行政区划代码。开发区、市直有关部门和主管部门按行业
-    组织管理，不限于一个县，不作此检查。"""
+    组织管理，不限于一个县，不作此检查；部门的行政区划代码不在 policy.yml 清单中时由 X505 报告，也不作此检查。"""
     for table in (ctx.applications, ctx.centers):
         for record in _records(table):
             county_code = getattr(record.model, "county_code", None)
             department = ctx.departments.get(record.model.organizing_department)
             if county_code is None or department is None or department.kind != "county":
                 continue
-            if department.county_code is not None and county_code != department.county_code:
+            if department.county_code in ctx.policy.ids("counties") and county_code != department.county_code:
                 yield hit(("county_code",), path=record.path, actual=_county(ctx, county_code),
                           other=f"{department.id}（{department.name}）",
                           expected=_county(ctx, department.county_code))

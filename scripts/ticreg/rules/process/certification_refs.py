@@ -46,28 +46,23 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)  # the policy model has checked that it compiles
 
 
-def _certification_numbers(model: ApplicationBase | Center) -> Iterator[tuple[int, str, int]]:
-    """(history index, document number, year of the certification) of each certified event with a number."""
+def _certification_numbers(model: ApplicationBase | Center) -> Iterator[tuple[int, str]]:
+    """(history index, document number) of each certified event with a number."""
     for i, event in enumerate(model.history):
         if event.event == "certified" and event.document_number is not None:
-            yield i, event.document_number, event.date.year
+            yield i, event.document_number
 
 
 @rule("F816", group="history", severity="error", article=_9, scope=("application", "center"),
       title="认定文号格式不符",
       template="{field}“{actual}”不是认定文号：{expected}")
 def certification_number_format(model: ApplicationBase | Center, ctx: RegistryContext) -> Iterator[Hit]:
-    """认定以市科技局正式文件下达，认定事件的文号须是该文件的文号：完整符合 policy.yml 的
-    document_numbers.certification_pattern（样例登记册为“晋市科发〔YYYY〕N号”），并且文号中的年份
-    （正则表达式的命名组 year）就是认定日期所在的年份。申报的 certified 事件与中心档案的认定事件都检查；
-    ticreg record 写入前即按此拒绝。"""
+    """认定以市科技局正式文件下达，认定事件的文号须是该文件的文号，完整符合 policy.yml 的
+    document_numbers.certification_pattern（样例登记册为“晋市科发〔YYYY〕N号”：六角括号中是四位年份，
+    序号不带前导零）。申报的 certified 事件与中心档案的认定事件都检查；ticreg record 写入前即按此拒绝。"""
     numbers = ctx.policy.document_numbers
     regex = _compiled(numbers.certification_pattern)
-    for i, number, year in _certification_numbers(model):
-        match = regex.fullmatch(number)
-        where = ("history", i, "document_number")
-        if match is None:
-            yield hit(where, actual=number,
+    for i, number in _certification_numbers(model):
+        if regex.fullmatch(number) is None:
+            yield hit(("history", i, "document_number"), actual=number,
                       expected=f"应符合 policy.yml 的 document_numbers.certification_pattern，如“{numbers.certification_example}”")
-        elif "year" in regex.groupindex and match.group("year") != str(year):
-            yield hit(where, actual=number, expected=f"文号中的年份 {match.group('year')} 应为认定日期所在的年份 {year}")
