@@ -67,7 +67,7 @@ def _departments(root: Path) -> dict[str, Department]:
     return {d.id: d for d in load_model(root / DEPARTMENTS, Departments).departments}
 
 
-def _county_of(department: Department, template_data: dict) -> dict[str, str]:
+def _county_of(department: Department, template_data: dict[str, object]) -> dict[str, str]:
     """A county department's applications lie in its county (X509): its code replaces the template's example."""
     if department.kind == "county" and department.county_code is not None and "county_code" in template_data:
         return {"county_code": department.county_code}
