@@ -318,6 +318,50 @@ def test_f815_directions_the_application_did_not_ask_for(sample):
     assert any("该申请没有请求变更研究方向" in m for m in messages)
 
 
+def unrecord_the_rename(sample: Sample) -> None:
+    """The center as it was before 2026-industry-001's approval was recorded on it."""
+    center = sample.path(BIG_DATA)
+    replace_text(center, CHANGED + "\n", "")
+    replace_text(center, "name: 晋城市工业大数据技术创新中心", "name: 晋城市工业互联网技术创新中心")
+
+
+RECORD_CHANGED = ("record", "changed", "industrial-big-data", "--application", "2026-industry-001",
+                  "--ref", "晋市科发〔2026〕19号", "--date", "2026-04-28", "--new-name", "晋城市工业大数据技术创新中心",
+                  "--today", TODAY.isoformat())
+
+
+def test_record_changed_writes_the_approved_directions(sample):
+    """--new-direction: the former directions are kept in the event, research_directions rewritten in place."""
+    approve_new_directions(sample, None, ["煤矿、铸造等重点行业工业数据采集与治理", "工业大数据分析与设备预测性维护",
+                                          "面向中小企业的轻量化工业互联网平台"])
+    unrecord_the_rename(sample)
+    center = sample.path(BIG_DATA)
+    before = center.read_text(encoding="utf-8")
+    args = [a for d in DIRECTIONS for a in ("--new-direction", d)]
+    result = run_cli(*RECORD_CHANGED, *args, cwd=sample.base)
+    assert result.code == 0, result.stderr
+    assert "research_directions 已改为：工业数据采集与治理、设备预测性维护" in result.stdout
+    after = center.read_text(encoding="utf-8")
+    old_directions = ("  - 煤矿、铸造等重点行业工业数据采集与治理\n  - 工业大数据分析与设备预测性维护\n"
+                      "  - 面向中小企业的轻量化工业互联网平台\n")
+    assert after == before.replace(old_directions, "".join(f"  - {d}\n" for d in DIRECTIONS)).replace(
+        "name: 晋城市工业互联网技术创新中心", "name: 晋城市工业大数据技术创新中心") + (
+        CHANGED[:-1] + ", former_research_directions: [煤矿、铸造等重点行业工业数据采集与治理, 工业大数据分析与设备预测性维护, "
+        "面向中小企业的轻量化工业互联网平台], new_research_directions: [工业数据采集与治理, 设备预测性维护]}\n")
+    assert sample.findings() == []
+
+
+def test_record_changed_without_the_approved_directions_is_refused(sample):
+    approve_new_directions(sample, None, ["煤矿、铸造等重点行业工业数据采集与治理", "工业大数据分析与设备预测性维护",
+                                          "面向中小企业的轻量化工业互联网平台"])
+    unrecord_the_rename(sample)
+    before = sample.path(BIG_DATA).read_bytes()
+    result = run_cli(*RECORD_CHANGED, "--new-direction", DIRECTIONS[0], cwd=sample.base)
+    assert result.code == 1
+    assert "F815" in result.stderr and "已恢复原文件" in result.stderr
+    assert sample.path(BIG_DATA).read_bytes() == before
+
+
 # ---------------------------------------------------------------------------
 # X507: one name, one center
 # ---------------------------------------------------------------------------

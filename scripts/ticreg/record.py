@@ -63,7 +63,8 @@ FIELD_ORDER = (
     "document_number", "center_id", "application_id", "former_name", "new_name", "notice_url", "fields", "reason",
     "note",
 )
-_CHANGED_ORDER = ("date", "event", "application_id", "document_number", "former_name", "new_name", "note")
+_CHANGED_ORDER = ("date", "event", "application_id", "document_number", "former_name", "new_name",
+                  "former_research_directions", "new_research_directions", "note")
 
 # Which command-line option writes which field (for hints in refusals).
 OPTION_OF_FIELD = {
@@ -78,6 +79,7 @@ OPTION_OF_FIELD = {
     "rectification_deadline": "--deadline",
     "evaluator": "--evaluator",
     "new_name": "--new-name",
+    "new_research_directions": "--new-direction",
     "fields": "--fields",
     "note": "--note",
 }
@@ -266,14 +268,23 @@ def _models_for(target: Target, raw: dict, shown: str) -> _Models:
 
 
 def _event_for(target: Target, raw: dict, shown: str, event_name: str, fields: dict) -> dict:
-    """The new event; a center's rename also records its current name as former_name."""
+    """The new event; a center's rename also records its current name as former_name, and a change
+    of directions its current directions as former_research_directions."""
     event = build_event(event_name, fields)
-    if event_name == "changed" and target.kind == "center" and event.get("new_name") is not None:
+    if event_name != "changed" or target.kind != "center":
+        return event
+    former: dict[str, object] = {}
+    if event.get("new_name") is not None:
         current_name = raw.get("name")
         if not isinstance(current_name, str):
             raise RecordRefused(f"{shown} 的 name 不是一段文本，无法记录更名；请先运行 ticreg validate 修正")
-        event = build_event(event_name, {**fields, "former_name": current_name})
-    return event
+        former["former_name"] = current_name
+    if event.get("new_research_directions"):
+        current = without_positions(raw.get("research_directions"))
+        if not isinstance(current, list) or not all(isinstance(d, str) for d in current):
+            raise RecordRefused(f"{shown} 的 research_directions 不是文本列表，无法记录变更；请先运行 ticreg validate 修正")
+        former["former_research_directions"] = current
+    return build_event(event_name, {**fields, **former}) if former else event
 
 
 def _refuse_invisible(shown: str, raw_event: dict) -> None:
@@ -422,6 +433,8 @@ def _recorded(root: Path, cwd: Path, target: Target, shown: str, models: _Models
         notes.append(f"中心档案 {center_shown} 的认定事件须与此一致（日期、文号、application_id）")
     if "former_name" in event:
         notes.append(f"中心现名称 name 已由“{event['former_name']}”改为“{event['new_name']}”")
+    if "former_research_directions" in event:
+        notes.append(f"中心主要研究方向 research_directions 已改为：{'、'.join(event['new_research_directions'])}")
     table = CENTER_EVENTS if target.kind == "center" else APPLICATION_EVENTS
     return Recorded(
         path=shown,
