@@ -1,11 +1,12 @@
-"""Records that cannot contradict each other: F812-F816 and X507-X509.
+"""Records that cannot contradict each other: F812-F817 and X507-X509.
 
 A certification certifies its own application's new center (F812) under a
 well-formed number (F816) that no other certification or document uses
 (X508); an Art. 15 change comes from its center's lead unit through its
 center's department (F813), while the center is open to changes (F814), and
 the center records the directions approved (F815); names are unique (X507);
-a county department's records lie in its county (X509). Each on both sides
+a county department's records lie in its county (X509), and a center where
+its application said, under its department (F817). Each on both sides
 of its boundary, on a copy of the whole sample registry, with positions
 computed from the text as written; ``ticreg record`` refuses what validation
 would refuse, and leaves the file as it was.
@@ -457,19 +458,42 @@ def test_x508_one_certification_in_its_application_and_center_is_one_use(sample)
 # ---------------------------------------------------------------------------
 
 
-def test_x509_a_zezhou_application_in_gaoping(sample):
-    path = sample.path(COALBED_APP)
-    replace_text(path, 'county_code: "140525"', 'county_code: "140581"')
-    assert sample.rows() == [at(COALBED_APP, value_pos(path, "county_code"), "X509")]
-    (message,) = [m for *_, rule, m in sample.findings() if rule == "X509"]
-    assert message == ("county_code（所在县（市、区））“140581（高平市）”与组织管理部门不符：zezhou（泽州县科学技术局） "
-                       "是 140525（泽州县） 的科技管理部门（第五条）")
+def test_x509_a_zezhou_application_and_its_center_in_gaoping(sample):
+    for relative in (COALBED_APP, COALBED):
+        replace_text(sample.path(relative), 'county_code: "140525"', 'county_code: "140581"')
+    assert sample.rows() == sorted([at(COALBED_APP, value_pos(sample.path(COALBED_APP), "county_code"), "X509"),
+                                    at(COALBED, value_pos(sample.path(COALBED), "county_code"), "X509")])
+    messages = {m for *_, rule, m in sample.findings() if rule == "X509"}
+    assert messages == {"county_code（所在县（市、区））“140581（高平市）”与组织管理部门不符：zezhou（泽州县科学技术局） "
+                        "是 140525（泽州县） 的科技管理部门（第五条）"}
 
 
-def test_x509_a_zezhou_center_in_gaoping(sample):
-    path = sample.path(COALBED)
+def test_x509_a_pending_zezhou_application_in_gaoping(sample):
+    path = sample.path("applications/zezhou/2025-zezhou-001.yml")
     replace_text(path, 'county_code: "140525"', 'county_code: "140581"')
-    assert sample.rows() == [at(COALBED, value_pos(path, "county_code"), "X509")]
+    assert sample.rows() == [at("applications/zezhou/2025-zezhou-001.yml", value_pos(path, "county_code"), "X509")]
+
+
+# ---------------------------------------------------------------------------
+# F817: a center lies where its application said, under its department
+# ---------------------------------------------------------------------------
+
+OPTO = "centers/precision-optoelectronics.yml"  # the development zone's: no county of its own
+
+
+def test_f817_a_center_in_another_county_than_its_application(sample):
+    path = sample.path(OPTO)
+    replace_text(path, 'county_code: "140525"', 'county_code: "140581"')
+    assert sample.rows() == [at(OPTO, value_pos(path, "county_code"), "F817")]
+    (message,) = [m for *_, rule, m in sample.findings() if rule == "F817"]
+    assert message == ("county_code（所在县（市、区）） 为“140581”，与认定申报 registry/applications/devzone/2025-devzone-001.yml "
+                       "中的“140525”不一致（第五条、第九条）")
+
+
+def test_f817_a_center_under_another_department_than_its_application(sample):
+    path = sample.path(OPTO)
+    replace_text(path, "organizing_department: devzone", "organizing_department: industry")
+    assert sample.rows() == [at(OPTO, value_pos(path, "organizing_department"), "F817")]
 
 
 @pytest.mark.parametrize("relative", [DEVZONE, AGRICULTURE_APP])
@@ -500,7 +524,9 @@ FAILING_CASES = {
     "F816": ["test_f816_certification_number_format_both_sides"],
     "X507": ["test_x507_a_pending_application_with_a_centers_name", "test_x507_two_centers_with_one_name"],
     "X508": ["test_x508_two_certifications_under_one_number", "test_x508_a_certification_number_reused_for_a_change_approval"],
-    "X509": ["test_x509_a_zezhou_application_in_gaoping", "test_x509_a_zezhou_center_in_gaoping"],
+    "X509": ["test_x509_a_zezhou_application_and_its_center_in_gaoping", "test_x509_a_pending_zezhou_application_in_gaoping"],
+    "F817": ["test_f817_a_center_in_another_county_than_its_application",
+             "test_f817_a_center_under_another_department_than_its_application"],
 }
 COVERED_MODULES = {
     "ticreg.rules.process.certification_refs",

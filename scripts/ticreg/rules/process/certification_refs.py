@@ -2,7 +2,8 @@
 
 F808 (certification_links.py) holds a certified application and the center
 that names it to the same data; F812 here catches the other direction: a
-certification event that names a center belonging to another application.
+certification event that names a center belonging to another application,
+and F817 adds the department and county F808 does not compare.
 Uniqueness of the number across the registry is X508's (cross_file.py).
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from ticreg_schemas.application import ApplicationBase
+from ticreg_schemas.application import ApplicationBase, CertificationFields
 from ticreg_schemas.center import Center
 
 from ...catalog import Hit, hit, rule
@@ -39,6 +40,33 @@ def certifies_own_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                     if owner != record.model.id and owner in ctx.application_ids:
                         yield hit(("history", i, "center_id"), path=record.path, actual=event.center_id,
                                   expected=owner, other=center_record.path)
+
+
+def _certifying_application(ctx: RegistryContext, application_id: str) -> ApplicationBase | None:
+    found = ctx.applications.get(application_id, [])
+    app = found[0].model if len(found) == 1 else None
+    return app if isinstance(app, CertificationFields) else None  # a change application: F808 says so
+
+
+@rule("F817", severity="error", article="第五条、第九条", scope="registry", title="中心的部门或所在县与认定申报不一致",
+      template="{field} 为“{actual}”，与认定申报 {other} 中的“{expected}”不一致")
+def center_lies_where_certified(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """中心由认定申报的组织管理部门负责日常运行管理（第五条），设在申报所写的县（市、区）：中心档案的
+    组织管理部门 organizing_department 与所在县 county_code 须与其认定申报相同。二者认定后不能修改
+    （G922），所以中心档案与申报不一致只能是填写错误。"""
+    for records in ctx.centers.values():
+        for center_record in records:
+            center = center_record.model
+            app = _certifying_application(ctx, center.application_id)
+            if app is None:
+                continue
+            pairs = [(("county_code",), center.county_code, app.county_code)]
+            if app.organizing_department in ctx.departments:  # else X502 reports the application's department
+                pairs.append((("organizing_department",), center.organizing_department, app.organizing_department))
+            for where, actual, expected in pairs:
+                if actual != expected:
+                    yield hit(where, path=center_record.path, actual=actual, expected=expected,
+                              other=ctx.applications[center.application_id][0].path)
 
 
 @lru_cache(maxsize=8)
