@@ -508,9 +508,26 @@ class Generator:
         return out
 
     def certified_center(self, i: int) -> None:
-        rng = self.rng
+        """A certified center and its application, maybe a change, evaluations and a revocation.
+
+        The steps draw from one random generator in a fixed order, so a seed
+        always gives the same registry.
+        """
         p = self.profile(i)
         seq = i + 1
+        app_id, center_id, certified_on, document = self.certification(i, p, seq)
+        center_history = [event_line({"date": certified_on, "event": "certified", "document_number": document,
+                                      "application_id": app_id})]
+        events: list[tuple[dt.date, dict]] = []
+        name, p.directions = self.maybe_change(p, seq, center_id, certified_on, events)
+        self.evaluations(certified_on, events)
+        events.sort(key=lambda e: e[0])
+        center_history += [event_line(e) for _, e in events]
+        self.write_center(p, name, seq, center_id, app_id, center_history)
+
+    def certification(self, i: int, p: Profile, seq: int) -> tuple[str, str, dt.date, str]:
+        """Write the certified application; (its id, the center id, the date and number of certification)."""
+        rng = self.rng
         # Submissions spread evenly over 2023-2026, a little jitter.
         span = (LAST_SUBMISSION - FIRST_SUBMISSION).days
         submitted = FIRST_SUBMISSION + dt.timedelta(days=min(span, int(span * i / self.n) + rng.randint(0, 3)))
@@ -541,109 +558,128 @@ class Generator:
         history.append(event_line({"date": certified_on, "event": "certified", "document_number": document,
                                    "center_id": center_id}))
         self.write_application(app_id, kind, p, history, seq)
+        return app_id, center_id, certified_on, document
 
-        center_history = [event_line({"date": certified_on, "event": "certified", "document_number": document,
-                                      "application_id": app_id})]
+    def maybe_change(self, p: Profile, seq: int, center_id: str, certified_on: dt.date,
+                     events: list[tuple[dt.date, dict]]) -> tuple[str, list[str]]:
+        """A change (Art. 15) now and then: a rename or new research directions, with its change application.
+        Returns the center's name and research directions after it."""
+        rng = self.rng
         name, directions = p.name, p.directions
-        events: list[tuple[dt.date, dict]] = []
-        # A change (Art. 15) now and then: a rename or new research directions, with its change application.
         change_on = certified_on + _days(rng, (150, 600))
-        if rng.random() < 0.05 and change_on <= TODAY:
-            rename = rng.random() < 0.7
-            submitted_change = change_on - _days(rng, (35, 60))
-            approved = submitted_change + _days(rng, (10, 20))
-            change_id = self.application_id(submitted_change.year, p.department)
-            change_document = self.document(change_on.year)
-            terms = CLUSTER_TERMS[p.cluster["id"]] if p.cluster else COMPREHENSIVE_TERMS
-            requested, event = [], {"date": change_on, "event": "changed", "application_id": change_id,
-                                    "document_number": change_document}
-            if rename:
-                new_name = self.unique_name(terms, place_first=False)
-                requested = ["requested_change:", f"  new_name: {new_name}"]
-                event.update(former_name=name, new_name=new_name)
-                name = new_name
-                reason = rng.choice(CHANGE_REASONS)
-                self.stats["renamed"] += 1
-            else:
-                new_directions = directions[:1] + [t + rng.choice(DIRECTION_SUFFIXES) for t in rng.sample(terms, 2)]
-                requested = ["requested_change:", "  new_research_directions:", *[f"    - {x}" for x in new_directions]]
-                event.update(former_research_directions=list(directions), new_research_directions=new_directions)
-                directions = new_directions
-                reason = rng.choice(DIRECTION_REASONS)
-                self.stats["directions changed"] += 1
-            lines = [HEADER, f"id: {change_id}", "kind: change", f"organizing_department: {p.department}",
-                     f"center_id: {center_id}", "lead_unit:", f"  name: {p.lead_name}", f"  uscc: {p.lead_uscc}",
-                     "  independent_legal_person: true", f"  unit_kind: {p.lead_kind}", *requested,
-                     f"reason: {reason}", "contact:", f"  person: {person(rng)}",
-                     f'  phone: "1{rng.choice("3589")}{rng.randrange(10**9):09d}"', f"  email: tic{seq}@example.com",
-                     "history:",
-                     event_line({"date": submitted_change, "event": "submitted"}),
-                     event_line({"date": approved, "event": "department-approved"}),
-                     event_line({"date": change_on, "event": "change-approved", "document_number": change_document})]
-            self.write(Path("applications") / p.department / f"{change_id}.yml", lines)
-            self.stats["change"] += 1
-            events.append((change_on, event))
-        # Article 14: evaluated within three years of certification (2023 certifications are due by TODAY).
+        if not (rng.random() < 0.05 and change_on <= TODAY):
+            return name, directions
+        rename = rng.random() < 0.7
+        submitted_change = change_on - _days(rng, (35, 60))
+        approved = submitted_change + _days(rng, (10, 20))
+        change_id = self.application_id(submitted_change.year, p.department)
+        change_document = self.document(change_on.year)
+        terms = CLUSTER_TERMS[p.cluster["id"]] if p.cluster else COMPREHENSIVE_TERMS
+        requested, event = [], {"date": change_on, "event": "changed", "application_id": change_id,
+                                "document_number": change_document}
+        if rename:
+            new_name = self.unique_name(terms, place_first=False)
+            requested = ["requested_change:", f"  new_name: {new_name}"]
+            event.update(former_name=name, new_name=new_name)
+            name = new_name
+            reason = rng.choice(CHANGE_REASONS)
+            self.stats["renamed"] += 1
+        else:
+            new_directions = directions[:1] + [t + rng.choice(DIRECTION_SUFFIXES) for t in rng.sample(terms, 2)]
+            requested = ["requested_change:", "  new_research_directions:", *[f"    - {x}" for x in new_directions]]
+            event.update(former_research_directions=list(directions), new_research_directions=new_directions)
+            directions = new_directions
+            reason = rng.choice(DIRECTION_REASONS)
+            self.stats["directions changed"] += 1
+        lines = [HEADER, f"id: {change_id}", "kind: change", f"organizing_department: {p.department}",
+                 f"center_id: {center_id}", "lead_unit:", f"  name: {p.lead_name}", f"  uscc: {p.lead_uscc}",
+                 "  independent_legal_person: true", f"  unit_kind: {p.lead_kind}", *requested,
+                 f"reason: {reason}", "contact:", f"  person: {person(rng)}",
+                 f'  phone: "1{rng.choice("3589")}{rng.randrange(10**9):09d}"', f"  email: tic{seq}@example.com",
+                 "history:",
+                 event_line({"date": submitted_change, "event": "submitted"}),
+                 event_line({"date": approved, "event": "department-approved"}),
+                 event_line({"date": change_on, "event": "change-approved", "document_number": change_document})]
+        self.write(Path("applications") / p.department / f"{change_id}.yml", lines)
+        self.stats["change"] += 1
+        events.append((change_on, event))
+        return name, directions
+
+    def evaluations(self, certified_on: dt.date, events: list[tuple[dt.date, dict]]) -> None:
+        """Article 14: evaluated within three years of certification (2023 certifications are due by TODAY);
+        a revocation after a revoke outcome, or now and then outside an evaluation."""
+        rng = self.rng
         due = certified_on.replace(year=certified_on.year + 3) if not (
             certified_on.month == 2 and certified_on.day == 29) else dt.date(certified_on.year + 3, 2, 28)
-        revoked = False
         if due <= TODAY + dt.timedelta(days=60):
             evaluated_on = min(due - _days(rng, (5, 90)), TODAY - dt.timedelta(days=1))
-            roll = rng.random()
-            evaluator = rng.choice(EVALUATORS)
-            if roll < 0.74:
-                self.stats["evaluated: retain"] += 1
-                event = {"date": evaluated_on, "event": "evaluated", "outcome": "retain", "evaluator": evaluator,
-                         "document_number": self.document(evaluated_on.year), "note": rng.choice(RETAIN_NOTES)}
-                if rng.random() < 0.2:
-                    event["excellent"] = "true"
-                events.append((evaluated_on, event))
-            elif roll < 0.92:
-                self.stats["evaluated: rectify"] += 1
-                deadline = evaluated_on + _days(rng, (60, 120))
-                events.append((evaluated_on, {"date": evaluated_on, "event": "evaluated", "outcome": "rectify",
-                                              "rectification_deadline": deadline, "evaluator": evaluator,
-                                              "document_number": self.document(evaluated_on.year),
-                                              "note": rng.choice(RECTIFY_NOTES)}))
-                if deadline < TODAY:  # re-evaluated after the deadline
-                    again = min(deadline + _days(rng, (3, 20)), TODAY)
-                    outcome = "retain" if rng.random() < 0.85 else "revoke"
-                    self.stats[f"re-evaluated: {outcome}"] += 1
-                    events.append((again, {"date": again, "event": "evaluated", "outcome": outcome,
-                                           "evaluator": evaluator, "document_number": self.document(again.year),
-                                           "note": "整改期满复评：" + (
-                                               "整改到位，予以保留。" if outcome == "retain" else rng.choice(REVOKE_NOTES))}))
-                    revoked = outcome == "revoke"
-                    evaluated_on = again
-            else:
-                self.stats["evaluated: revoke"] += 1
-                events.append((evaluated_on, {"date": evaluated_on, "event": "evaluated", "outcome": "revoke",
-                                              "evaluator": evaluator, "note": rng.choice(REVOKE_NOTES)}))
-                revoked = True
+            revoked, evaluated_on = self.evaluation(evaluated_on, events)
             if revoked:
-                revoked_on = evaluated_on + _days(rng, (10, 30))
-                if revoked_on <= TODAY:
-                    self.stats["revoked"] += 1
-                    events.append((revoked_on, {"date": revoked_on, "event": "revoked",
-                                                "document_number": self.document(revoked_on.year),
-                                                "reason": "绩效评估结论为撤销：中心不再具备运行条件（第十四条）。"}))
+                self.revocation(evaluated_on + _days(rng, (10, 30)), "绩效评估结论为撤销：中心不再具备运行条件（第十四条）。",
+                                events)
         elif rng.random() < 0.01:  # revoked outside an evaluation: the lead unit was dissolved
             revoked_on = certified_on + _days(rng, (200, 500))
-            if revoked_on <= TODAY and not any(d >= revoked_on for d, _ in events):
-                self.stats["revoked"] += 1
-                events.append((revoked_on, {"date": revoked_on, "event": "revoked",
-                                            "document_number": self.document(revoked_on.year),
-                                            "reason": "牵头单位依法注销，中心不再具备运行条件，予以撤销（第十四条）。"}))
-        events.sort(key=lambda e: e[0])
-        center_history += [event_line(e) for _, e in events]
+            if not any(d >= revoked_on for d, _ in events):
+                self.revocation(revoked_on, "牵头单位依法注销，中心不再具备运行条件，予以撤销（第十四条）。", events)
 
+    def evaluation(self, evaluated_on: dt.date, events: list[tuple[dt.date, dict]]) -> tuple[bool, dt.date]:
+        """One evaluation (and a re-evaluation after a rectification); (revoked?, the last evaluation date)."""
+        rng = self.rng
+        roll = rng.random()
+        evaluator = rng.choice(EVALUATORS)
+        if roll < 0.74:
+            self.stats["evaluated: retain"] += 1
+            event = {"date": evaluated_on, "event": "evaluated", "outcome": "retain", "evaluator": evaluator,
+                     "document_number": self.document(evaluated_on.year), "note": rng.choice(RETAIN_NOTES)}
+            if rng.random() < 0.2:
+                event["excellent"] = "true"
+            events.append((evaluated_on, event))
+            return False, evaluated_on
+        if roll < 0.92:
+            return self.rectification(evaluated_on, evaluator, events)
+        self.stats["evaluated: revoke"] += 1
+        events.append((evaluated_on, {"date": evaluated_on, "event": "evaluated", "outcome": "revoke",
+                                      "evaluator": evaluator, "note": rng.choice(REVOKE_NOTES)}))
+        return True, evaluated_on
+
+    def rectification(self, evaluated_on: dt.date, evaluator: str,
+                      events: list[tuple[dt.date, dict]]) -> tuple[bool, dt.date]:
+        """A rectify outcome, re-evaluated once the deadline has passed; (revoked?, the last evaluation date)."""
+        rng = self.rng
+        self.stats["evaluated: rectify"] += 1
+        deadline = evaluated_on + _days(rng, (60, 120))
+        events.append((evaluated_on, {"date": evaluated_on, "event": "evaluated", "outcome": "rectify",
+                                      "rectification_deadline": deadline, "evaluator": evaluator,
+                                      "document_number": self.document(evaluated_on.year),
+                                      "note": rng.choice(RECTIFY_NOTES)}))
+        if deadline >= TODAY:
+            return False, evaluated_on
+        again = min(deadline + _days(rng, (3, 20)), TODAY)
+        outcome = "retain" if rng.random() < 0.85 else "revoke"
+        self.stats[f"re-evaluated: {outcome}"] += 1
+        events.append((again, {"date": again, "event": "evaluated", "outcome": outcome,
+                               "evaluator": evaluator, "document_number": self.document(again.year),
+                               "note": "整改期满复评：" + (
+                                   "整改到位，予以保留。" if outcome == "retain" else rng.choice(REVOKE_NOTES))}))
+        return outcome == "revoke", again
+
+    def revocation(self, revoked_on: dt.date, reason: str, events: list[tuple[dt.date, dict]]) -> None:
+        """A revocation, unless its date is still to come."""
+        if revoked_on > TODAY:
+            return
+        self.stats["revoked"] += 1
+        events.append((revoked_on, {"date": revoked_on, "event": "revoked",
+                                    "document_number": self.document(revoked_on.year), "reason": reason}))
+
+    def write_center(self, p: Profile, name: str, seq: int, center_id: str, app_id: str,
+                     center_history: list[str]) -> None:
+        rng = self.rng
         lines = [HEADER, f"id: {center_id}", f"name: {name}", f"category: {p.category}"]
         if p.cluster is not None:
             lines.append(f"cluster: {p.cluster['id']}")
         lines += [f'county_code: "{p.county}"', f"organizing_department: {p.department}", f"application_id: {app_id}",
                   f"legal_form: {p.legal_form}", "lead_unit:", f"  name: {p.lead_name}", f"  uscc: {p.lead_uscc}",
                   f"  unit_kind: {p.lead_kind}"]
-        p.directions = directions
         lines += self.profile_lines(p)
         road = rng.choice(ROADS)
         lines += ["contact:", f"  address: 山西省晋城市{self.counties[p.county]}{road}{rng.randint(1, 999)}号",

@@ -67,18 +67,18 @@ def upward_imports(package_dir: Path, ranks: dict[str, int]) -> list[str]:
     return found
 
 
-def test_every_module_is_in_exactly_one_layer():
+def test_every_module_is_in_exactly_one_layer() -> None:
     ranks = layer_of_each_module(layers(architecture_section()))
     assert set(ranks) == top_level_modules(PACKAGE)
 
 
-def test_the_layers_are_the_ones_the_issue_names_in_order():
+def test_the_layers_are_the_ones_the_issue_names_in_order() -> None:
     names = [name for name, _ in layers(architecture_section())]
     assert names[:2] == ["数据", "数据模型"]
     assert names.index("读取") < names.index("引擎与规则") < names.index("命令逻辑") < names.index("网站与GitHub")
 
 
-def test_no_module_imports_from_a_higher_layer():
+def test_no_module_imports_from_a_higher_layer() -> None:
     ranks = layer_of_each_module(layers(architecture_section()))
     assert upward_imports(PACKAGE, ranks) == []
 
@@ -93,13 +93,13 @@ def absolute_imports_of_the_tool(package_dir: Path) -> list[str]:
     return found
 
 
-def test_the_schemas_import_nothing_of_the_tool(tmp_path):
+def test_the_schemas_import_nothing_of_the_tool(tmp_path: Path) -> None:
     assert absolute_imports_of_the_tool(REPO / "schemas" / "ticreg_schemas") == []
     (tmp_path / "model.py").write_text("from ticreg.loader import load\n", encoding="utf-8")
     assert absolute_imports_of_the_tool(tmp_path) == ["model.py -> ticreg.loader"]
 
 
-def test_the_upward_import_check_sees_one(tmp_path):
+def test_the_upward_import_check_sees_one(tmp_path: Path) -> None:
     package = tmp_path / "ticreg"
     (package / "rules").mkdir(parents=True)
     (package / "rules" / "__init__.py").write_text("", encoding="utf-8")
@@ -115,13 +115,13 @@ def test_the_upward_import_check_sees_one(tmp_path):
     ]
 
 
-def test_a_module_missing_from_the_table_is_noticed():
+def test_a_module_missing_from_the_table_is_noticed() -> None:
     table = layers(architecture_section())
     without_loader = [(name, [e for e in entries if e != "loader"]) for name, entries in table]
     assert set(layer_of_each_module(without_loader)) != top_level_modules(PACKAGE)
 
 
-def test_every_path_the_section_names_exists():
+def test_every_path_the_section_names_exists() -> None:
     named = re.findall(r"`((?:scripts|schemas|registry|tests|mkdocs)[^`\s]*)`", architecture_section())
     assert len(named) >= 10
     missing = [path for path in named if "*" not in path and not (REPO / path).exists()]
@@ -129,7 +129,7 @@ def test_every_path_the_section_names_exists():
     assert missing == [] and globbed == []
 
 
-def test_the_worked_rule_example_is_the_real_rule():
+def test_the_worked_rule_example_is_the_real_rule() -> None:
     section = architecture_section()
     example = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     source = (PACKAGE / "rules" / "eligibility.py").read_text(encoding="utf-8")

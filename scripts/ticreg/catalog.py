@@ -43,7 +43,7 @@ class Hit:
     path: str | None = None  # for registry-wide checks: which file
 
 
-def hit(where: tuple, *, at_key: bool = False, path: str | None = None, **values) -> Hit:
+def hit(where: tuple, *, at_key: bool = False, path: str | None = None, **values: object) -> Hit:
     return Hit(tuple(where), values, at_key, path)
 
 
@@ -65,11 +65,11 @@ class Rule:
             name for _, name, _, _ in string.Formatter().parse(self.template) if name is not None
         )
 
-    def render(self, **values) -> str:
+    def render(self, **values: object) -> str:
         shown = {k: _show(v) for k, v in values.items()}
         return self.template.format(**shown)
 
-    def finding(self, path: str, pos: tuple[int, int], **values) -> Finding:
+    def finding(self, path: str, pos: tuple[int, int], **values: object) -> Finding:
         # Any value a message echoes back may hold a personal number: mask
         # it here, once, for every rule (the personal-data rules included).
         message = redact_personal_numbers(f"{self.render(**values)}（{self.article}）")

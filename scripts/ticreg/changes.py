@@ -334,72 +334,102 @@ def _application_kind(change: Change) -> str | None:
     return None
 
 
+@dataclass
+class _Replay:
+    """Where a history stands while its events are replayed through the process
+    table (the same one as F801)."""
+
+    record: str  # "application" or "center"
+    app_kind: str | None
+    state: str | None  # None: unknown from here on
+    latest: dt.date | None = None  # the latest event date seen
+    published: dt.date | None = None  # the date the last publicity started
+
+    def transition(self, event: ApplicationEvent | CenterEvent) -> Transition | None:
+        assert self.state is not None
+        if self.record == "center":
+            return center_transition(self.state, event)
+        return application_transition(self.state, event, self.app_kind)
+
+    def follow(self, event: ApplicationEvent | CenterEvent, t: Transition) -> None:
+        if event.event == "publicity-started":
+            self.published = event.date
+        if t.target != "=":
+            self.state = t.target
+
+    def saw(self, event: ApplicationEvent | CenterEvent) -> None:
+        self.latest = event.date if self.latest is None else max(self.latest, event.date)
+
+
 def _analyse_history(change: Change, ctx: PullRequestContext) -> HistoryDiff:
     record = change.kind
     model = _EVENT_MODELS[record]
     app_kind = _application_kind(change) if record == "application" else None
-    known_kind = record == "center" or app_kind is not None
-
-    def transition(state: str, event) -> Transition | None:
-        if record == "center":
-            return center_transition(state, event)
-        return application_transition(state, event, app_kind)
-
-    def after(state: str, t: Transition) -> str:
-        return state if t.target == "=" else t.target
-
     base_items = _items(change.base_raw) if change.base_raw is not None else []
     head_items = _items(change.head_raw)
+    rewritten = _rewrites(base_items, head_items)
+    removed = [_short(item) for item in base_items[len(head_items):]]
+    replay = _Replay(record, app_kind, "new" if record == "center" or app_kind is not None else None)
+    _replay_base(replay, base_items, model, change.shown)
+    base_state = replay.state
+    added: list[Added] = []
+    if not rewritten and not removed:
+        added = _replay_added(replay, head_items[len(base_items):], len(base_items), model, change.shown, ctx)
+    return HistoryDiff(record, app_kind, rewritten, removed, base_state, added)
 
+
+def _rewrites(base_items: list, head_items: list) -> list[Rewrite]:
+    """The base entries that are not the same at the same place in the head."""
     rewritten = []
     for i in range(min(len(base_items), len(head_items))):
         if without_empty_keys(base_items[i]) != without_empty_keys(head_items[i]):
             where = first_difference(base_items[i], head_items[i], ("history", i)) or ("history", i)
             rewritten.append(Rewrite(i, where, _short(head_items[i]), _short(base_items[i])))
-    removed = [_short(item) for item in base_items[len(head_items):]]
+    return rewritten
 
-    # The state at the base, replayed through the same table as F801: an
-    # illegal base event is skipped, as validate's replay does.
-    state: str | None = "new" if known_kind else None
-    latest: dt.date | None = None
-    published: dt.date | None = None
+
+def _replay_base(replay: _Replay, base_items: list, model: type[BaseModel], shown: str) -> None:
+    """The state at the base: an illegal base event is skipped, as validate's replay does."""
     for item in base_items:
-        event, _ = _parse_event(model, item, change.shown)
+        event, _ = _parse_event(model, item, shown)
         if event is None:
-            state = None  # the base itself is unreadable here: its state is unknown
+            replay.state = None  # the base itself is unreadable here: its state is unknown
             continue
-        latest = event.date if latest is None else max(latest, event.date)
-        if state is not None:
-            t = transition(state, event)
+        replay.saw(event)
+        if replay.state is not None:
+            t = replay.transition(event)
             if t is not None:
-                if event.event == "publicity-started":
-                    published = event.date
-                state = after(state, t)
-    base_state = state
+                replay.follow(event, t)
 
+
+def _replay_added(
+    replay: _Replay, items: list, first: int, model: type[BaseModel], shown: str, ctx: PullRequestContext
+) -> list[Added]:
+    """Each appended entry, the state it is recorded in and the transition it makes."""
     added: list[Added] = []
-    if not rewritten and not removed:
-        for index in range(len(base_items), len(head_items)):
-            item = head_items[index]
-            event, problem = _parse_event(model, item, change.shown)
-            entry = Added(index, ("history", index), event, problem, state, None, latest)
-            added.append(entry)
-            if event is None:
-                state = None  # what follows an unreadable entry cannot be placed
-                continue
-            if state is not None:
-                entry.transition = transition(state, event)
-                if entry.transition is not None:
-                    if record == "application" and event.event == "certified" and published is not None:
-                        try:
-                            entry.window = ctx.window(published)
-                        except _WindowUnknown as unknown:
-                            entry.window_problem = (unknown.problem, unknown.remedy)
-                    if event.event == "publicity-started":
-                        published = event.date
-                    state = after(state, entry.transition)
-            latest = event.date if latest is None else max(latest, event.date)
-    return HistoryDiff(record, app_kind, rewritten, removed, base_state, added)
+    for index, item in enumerate(items, start=first):
+        event, problem = _parse_event(model, item, shown)
+        entry = Added(index, ("history", index), event, problem, replay.state, None, replay.latest)
+        added.append(entry)
+        if event is None:
+            replay.state = None  # what follows an unreadable entry cannot be placed
+            continue
+        if replay.state is not None:
+            entry.transition = replay.transition(event)
+            if entry.transition is not None:
+                if replay.record == "application" and event.event == "certified" and replay.published is not None:
+                    _find_window(entry, ctx, replay.published)
+                replay.follow(event, entry.transition)
+        replay.saw(event)
+    return added
+
+
+def _find_window(entry: Added, ctx: PullRequestContext, published: dt.date) -> None:
+    """The publicity window a certification follows, or why it is unknown."""
+    try:
+        entry.window = ctx.window(published)
+    except _WindowUnknown as unknown:
+        entry.window_problem = (unknown.problem, unknown.remedy)
 
 
 def _analyse(change: Change, ctx: PullRequestContext) -> None:
@@ -466,17 +496,36 @@ def _actor(login: str, ctx: PullRequestContext) -> Actor:
 
 def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor: str | None) -> Outcome:
     repo = Repository(cwd, MAX_FILE_BYTES)
-    relative = relative_to_top(registry, repo.top)
-    if relative is None:
-        raise UsageError(f"登记册目录 {registry} 不在 git 仓库 {repo.top} 中")
-    prefix = "" if str(relative) == "." else f"{relative}/"
+    prefix = _registry_prefix(repo, registry)
     base_commit = repo.resolve(base, "--base")
     head_commit = repo.resolve(head, "--head") if head is not None else None
     if actor is not None and not actor.strip():
         raise UsageError("--actor 不能为空")
+    changes = _changed_entries(repo, base_commit, head_commit, prefix, cwd)
+    _settle_entries(changes, repo, base_commit, head_commit, prefix)
+    ctx = PullRequestContext(repo, base_commit, head_commit, prefix, None, changes, protected_paths(prefix))
+    if actor is not None:
+        ctx.actor = _actor(actor, ctx)
+    records = [c for c in changes.values() if c.kind in RECORD_KINDS]
+    _load_records(records, repo, base_commit, head_commit)
+    _pair_renames(records)
+    for change in records:
+        _analyse(change, ctx)
+    return Outcome(sort_findings(_judge(changes, records, ctx)), len(changes))
 
+
+def _registry_prefix(repo: Repository, registry: Path) -> str:
+    """The registry folder as a path prefix inside the repository ("" at its top)."""
+    relative = relative_to_top(registry, repo.top)
+    if relative is None:
+        raise UsageError(f"登记册目录 {registry} 不在 git 仓库 {repo.top} 中")
+    return "" if str(relative) == "." else f"{relative}/"
+
+
+def _changed_entries(repo: Repository, base: str, head: str | None, prefix: str, cwd: Path) -> dict[str, Change]:
+    """Every changed path, with the kind of registry file it is (None outside the registry)."""
     changes: dict[str, Change] = {}
-    for changed in repo.changed_paths(base_commit, head_commit):
+    for changed in repo.changed_paths(base, head):
         kind = None
         department = None
         if changed.path.startswith(prefix):
@@ -485,24 +534,24 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
             if kind == "application":
                 department = inside.parts[1]
         changes[changed.path] = Change(changed.path, _shown(repo, changed.path, cwd), changed.status, kind, department)
+    return changes
 
-    _settle_entries(changes, repo, base_commit, head_commit, prefix)
-    ctx = PullRequestContext(repo, base_commit, head_commit, prefix, None, changes, protected_paths(prefix))
-    if actor is not None:
-        ctx.actor = _actor(actor, ctx)
 
-    records = [c for c in changes.values() if c.kind in RECORD_KINDS]
-    base_blobs = repo.blobs(base_commit, [c.path for c in records if c.status != "A"])
+def _load_records(records: list[Change], repo: Repository, base: str, head: str | None) -> None:
+    """Load both versions of each changed record (head None: the working tree)."""
+    base_blobs = repo.blobs(base, [c.path for c in records if c.status != "A"])
     wanted_head = [c.path for c in records if c.status != "D"]
-    if head_commit is not None:
-        head_blobs = repo.blobs(head_commit, wanted_head)
+    if head is not None:
+        head_blobs = repo.blobs(head, wanted_head)
     else:
         head_blobs = {path: blob for path in wanted_head if (blob := repo.working_file(path)) is not None}
     for change in records:
         change.base = _load(base_blobs.get(change.path), change.shown)
         change.head = _load(head_blobs.get(change.path), change.shown)
 
-    # A rename is a deletion plus an addition; pair them by record id.
+
+def _pair_renames(records: list[Change]) -> None:
+    """A rename is a deletion plus an addition; pair them by record id."""
     added_ids = {}
     for change in records:
         if change.status == "A" and isinstance(change.head_raw, dict):
@@ -516,9 +565,9 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
                 # appended is reported.
                 change.renamed_to.base = change.base
 
-    for change in records:
-        _analyse(change, ctx)
 
+def _judge(changes: dict[str, Change], records: list[Change], ctx: PullRequestContext) -> list[Finding]:
+    """The loader's findings on each readable head, then every change rule on every change."""
     findings: list[Finding] = []
     for change in records:
         if change.head is not None:
@@ -532,7 +581,7 @@ def check_changes(cwd: Path, registry: Path, base: str, head: str | None, actor:
 
         for rule in rules:
             findings.extend(findings_for(rule, rule.check(change, ctx), place))
-    return Outcome(sort_findings(findings), len(changes))
+    return findings
 
 
 def _settle_entries(changes: dict[str, Change], repo: Repository, base: str, head: str | None, prefix: str) -> None:

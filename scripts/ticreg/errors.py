@@ -8,6 +8,8 @@ workflow can tell "fix the registry" from "retry or check the runner".
 
 from __future__ import annotations
 
+from typing import Any
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -42,7 +44,7 @@ class RegistryHasErrors(TicregError):
         self.files = files
 
     @classmethod
-    def counted(cls, shown_root: str, errors: int, consequence: str, **details) -> RegistryHasErrors:
+    def counted(cls, shown_root: str, errors: int, consequence: str, **details: Any) -> RegistryHasErrors:
         """The one wording for "the registry has N errors, so <consequence>; run validate"."""
         command = "ticreg validate" if shown_root == "registry" else f"ticreg validate --registry {shown_root}"
         return cls(f"登记册 {shown_root} 有 {errors} 个错误，{consequence}；请先运行 {command} 查看并修正", **details)

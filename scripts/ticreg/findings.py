@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
@@ -19,11 +20,11 @@ class Finding:
         return asdict(self)
 
 
-def sort_findings(findings) -> list[Finding]:
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(set(findings))
 
 
-def has_errors(findings) -> bool:
+def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,9 +32,12 @@ import yaml
 from yaml import _yaml as libyaml
 from yaml.events import (
     AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
     DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
+    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -144,11 +148,11 @@ def locate(data: object, where: tuple, *, at_key: bool = False) -> Position:
     return pos
 
 
-def _finding(path: str, pos: Position, rule_id: str, **values) -> Finding:
+def _finding(path: str, pos: Position, rule_id: str, **values: object) -> Finding:
     return RULES[rule_id].finding(path, pos, **values)
 
 
-def _mark(mark) -> Position:
+def _mark(mark: yaml.Mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
@@ -257,7 +261,7 @@ _ESCAPED_CHARS = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", 
                   "f": "\x0c", "r": "\r", "e": "\x1b", "N": "\x85"}
 
 
-def _refused_in_scalar(event, text: str) -> tuple[str, Position] | None:
+def _refused_in_scalar(event: ScalarEvent, text: str) -> tuple[str, Position] | None:
     """The first refused character in a scalar's value, and where the file shows it."""
     value = event.value
     if event.style != '"' and "\t" not in value:
@@ -280,124 +284,181 @@ def _refused_in_scalar(event, text: str) -> tuple[str, Position] | None:
 
 
 def _parse(text: str, result: LoadedFile) -> None:
-    path = result.path
-    findings = result.findings
     # Swap YAML 1.1-only line breaks out (only when present and the stand-ins
     # are not already used, so the swap back is exact).
     swapped = any(c in text for c in _YAML11_BREAKS) and not any(c in text for c in _STAND_INS)
     parser = libyaml.CParser(text.translate(_HIDE_BREAKS) if swapped else text)
-    # Each open container: [container, pending_key or None, expecting_key].
-    stack: list[list] = []
-    root: object = None
-    documents = 0
+    tree = _TreeBuilder(text, result, swapped)
     try:
+        tree.build(parser)
+    except yaml.MarkedYAMLError as exc:
+        result.findings.append(_syntax_error_finding(exc, text, result.path))
+        tree.root = None
+    except yaml.YAMLError as exc:
+        result.findings.append(_reader_error_finding(exc, text, result.path))
+        tree.root = None
+    finally:
+        result.data = tree.root
+        parser.dispose()
+
+
+class _TreeBuilder:
+    """Turns libyaml's event stream into PosDict/PosList data, with findings.
+
+    One handler per kind of event; each returns True when the document is
+    over (or refused) and nothing more is to be read. A scalar or an alias
+    is a finished node and is put in place at once.
+    """
+
+    __slots__ = ("text", "result", "path", "findings", "swapped", "stack", "root", "documents", "handlers")
+
+    def __init__(self, text: str, result: LoadedFile, swapped: bool) -> None:
+        self.text = text
+        self.result = result
+        self.path = result.path
+        self.findings = result.findings
+        self.swapped = swapped
+        # Each open container: [container, pending_key or None, expecting_key].
+        self.stack: list[list] = []
+        self.root: object = None
+        self.documents = 0
+        # Events not listed here (stream start, document end) carry nothing.
+        self.handlers: dict[type, Callable[..., bool]] = {
+            ScalarEvent: self._scalar,
+            MappingStartEvent: self._open,
+            SequenceStartEvent: self._open,
+            MappingEndEvent: self._close,
+            SequenceEndEvent: self._close,
+            AliasEvent: self._alias,
+            DocumentStartEvent: self._document,
+            StreamEndEvent: self._stream_end,
+        }
+
+    def build(self, parser: libyaml.CParser) -> None:
+        # The hot loop (it runs for every event of every file): one lookup
+        # and one call per event.
+        handlers = self.handlers
         while True:
             event = parser.get_event()
-            kind = type(event)
-            if kind is ScalarEvent:
-                pos = (event.start_mark.line + 1, event.start_mark.column + 1)
-                if event.style == '"' or "\t" in event.value:
-                    refused = _refused_in_scalar(event, text)
-                    if refused is not None:
-                        findings.append(_finding(path, refused[1], "L115", actual=describe(refused[0]),
-                                                 expected=remedy(refused[0])))
-                if event.anchor is not None:
-                    findings.append(_finding(path, pos, "L105", actual="&" + event.anchor))
-                if event.tag is not None and event.tag != "!":
-                    findings.append(_finding(path, pos, "L106", actual=event.tag))
-                value = event.value
-                if not event.style and value in _NULLS:
-                    value = None
-                elif swapped:
-                    value = value.translate(_SHOW_BREAKS)
-                node = value
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                pos = _mark(event.start_mark)
-                if event.anchor is not None:
-                    findings.append(_finding(path, pos, "L105", actual="&" + event.anchor))
-                if event.tag is not None and event.tag != "!":
-                    findings.append(_finding(path, pos, "L106", actual=event.tag))
-                if len(stack) >= MAX_NESTING:
-                    findings.append(_finding(path, pos, "L116", actual=len(stack) + 1, expected=MAX_NESTING))
-                    root = None
-                    return
-                node = PosDict(pos) if kind is MappingStartEvent else PosList(pos)
-                if stack:
-                    _attach(stack, node, pos, path, findings)
-                else:
-                    root = node
-                    result.root_pos = pos
-                stack.append([node, None, kind is MappingStartEvent])
-                continue
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                stack.pop()
-                continue
-            elif kind is AliasEvent:
-                pos = _mark(event.start_mark)
-                findings.append(_finding(path, pos, "L105", actual="*" + event.anchor))
-                node = None
-            elif kind is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    findings.append(_finding(path, _mark(event.start_mark), "L110"))
-                    root = None
-                    return
-                continue
-            elif kind is StreamEndEvent:
+            handler = handlers.get(type(event))
+            if handler is not None and handler(event):
                 return
-            else:
-                continue
-            if not stack:
-                root = node
-                result.root_pos = pos
-                continue
-            # The common cases inline (this loop runs for every scalar of
-            # every file): a value in a mapping, an item in a list.
-            frame = stack[-1]
-            container = frame[0]
-            if frame[2]:
-                _attach(stack, node, pos, path, findings)
-            elif type(container) is PosList:
-                container.append(node)
-                container.item_pos.append(pos)
-            else:
-                key = frame[1]
-                if key is not None:
-                    container[key] = node
-                    container.val_pos[key] = pos
-                    if kind is ScalarEvent and event.style in _QUOTES:
-                        if container.quoted is None:
-                            container.quoted = set()
-                        container.quoted.add(key)
-                frame[2] = True
-    except yaml.MarkedYAMLError as exc:
-        # An unclosed quote or bracket is found at the end of the file; the
-        # place to fix is where it opened, which libyaml gives as the context.
-        problem = exc.problem or ""
-        opened = "end of stream" in problem or "did not find expected ',' or" in problem
-        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
-        pos = _mark(mark) if mark is not None else (1, 1)
-        if "maximum nesting depth" in problem:
-            # libyaml's scanner looks ahead for keys, so a thousand "[" in a
-            # row trip its own cap (1,000) before the events above see level 17.
-            findings.append(_finding(path, pos, "L116", actual="1000 以上", expected=MAX_NESTING))
+
+    def _refuse_anchor_and_tag(self, event: NodeEvent, pos: Position) -> None:
+        if event.anchor is not None:
+            self.findings.append(_finding(self.path, pos, "L105", actual="&" + event.anchor))
+        if event.tag is not None and event.tag != "!":
+            self.findings.append(_finding(self.path, pos, "L106", actual=event.tag))
+
+    def _scalar(self, event: ScalarEvent) -> bool:
+        pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+        style = event.style
+        value: str | None = event.value
+        if style == '"' or "\t" in event.value:
+            refused = _refused_in_scalar(event, self.text)
+            if refused is not None:
+                self.findings.append(_finding(self.path, refused[1], "L115", actual=describe(refused[0]),
+                                              expected=remedy(refused[0])))
+        if event.anchor is not None or event.tag is not None:
+            self._refuse_anchor_and_tag(event, pos)
+        if not style and value in _NULLS:
+            value = None
+        elif self.swapped:
+            value = event.value.translate(_SHOW_BREAKS)
+        self._place(value, pos, style in _QUOTES)
+        return False
+
+    def _open(self, event: CollectionStartEvent) -> bool:
+        pos = _mark(event.start_mark)
+        self._refuse_anchor_and_tag(event, pos)
+        stack = self.stack
+        if len(stack) >= MAX_NESTING:
+            self.findings.append(_finding(self.path, pos, "L116", actual=len(stack) + 1, expected=MAX_NESTING))
+            self.root = None
+            return True
+        is_mapping = type(event) is MappingStartEvent
+        node = PosDict(pos) if is_mapping else PosList(pos)
+        if stack:
+            _attach(stack, node, pos, self.path, self.findings)
         else:
-            reason = _explain_syntax(exc.problem or "", exc.context or "", text, pos)
-            findings.append(_finding(path, pos, "L103", actual=reason))
-        root = None
-    except yaml.YAMLError as exc:
-        # Reader errors carry a byte offset into the UTF-8 libyaml was given.
-        offset = getattr(exc, "position", None)
-        pos = (1, 1)
-        if isinstance(offset, int):
-            chars = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-            pos = _line_col_of_offset(text, chars)
-        reason = _explain_syntax(getattr(exc, "reason", "") or str(exc), "", text, pos)
-        findings.append(_finding(path, pos, "L103", actual=reason))
-        root = None
-    finally:
-        result.data = root
-        parser.dispose()
+            self.root = node
+            self.result.root_pos = pos
+        stack.append([node, None, is_mapping])
+        return False
+
+    def _close(self, event: CollectionEndEvent) -> bool:
+        self.stack.pop()
+        return False
+
+    def _alias(self, event: AliasEvent) -> bool:
+        pos = _mark(event.start_mark)
+        self.findings.append(_finding(self.path, pos, "L105", actual="*" + event.anchor))
+        self._place(None, pos, False)
+        return False
+
+    def _document(self, event: DocumentStartEvent) -> bool:
+        self.documents += 1
+        if self.documents > 1:
+            self.findings.append(_finding(self.path, _mark(event.start_mark), "L110"))
+            self.root = None
+            return True
+        return False
+
+    def _stream_end(self, event: StreamEndEvent) -> bool:
+        return True
+
+    def _place(self, node: object, pos: Position, quoted: bool) -> None:
+        """Put a finished scalar (or refused alias) where it belongs."""
+        stack = self.stack
+        if not stack:
+            self.root = node
+            self.result.root_pos = pos
+            return
+        # The common cases inline (this runs for every scalar of every file):
+        # a value in a mapping, an item in a list.
+        frame = stack[-1]
+        container = frame[0]
+        if frame[2]:
+            _attach(stack, node, pos, self.path, self.findings)
+        elif type(container) is PosList:
+            container.append(node)
+            container.item_pos.append(pos)
+        else:
+            key = frame[1]
+            if key is not None:
+                container[key] = node
+                container.val_pos[key] = pos
+                if quoted:
+                    if container.quoted is None:
+                        container.quoted = set()
+                    container.quoted.add(key)
+            frame[2] = True
+
+
+def _syntax_error_finding(exc: yaml.MarkedYAMLError, text: str, path: str) -> Finding:
+    # An unclosed quote or bracket is found at the end of the file; the
+    # place to fix is where it opened, which libyaml gives as the context.
+    problem = exc.problem or ""
+    opened = "end of stream" in problem or "did not find expected ',' or" in problem
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    pos = _mark(mark) if mark is not None else (1, 1)
+    if "maximum nesting depth" in problem:
+        # libyaml's scanner looks ahead for keys, so a thousand "[" in a
+        # row trip its own cap (1,000) before the events above see level 17.
+        return _finding(path, pos, "L116", actual="1000 以上", expected=MAX_NESTING)
+    reason = _explain_syntax(exc.problem or "", exc.context or "", text, pos)
+    return _finding(path, pos, "L103", actual=reason)
+
+
+def _reader_error_finding(exc: yaml.YAMLError, text: str, path: str) -> Finding:
+    # Reader errors carry a byte offset into the UTF-8 libyaml was given.
+    offset = getattr(exc, "position", None)
+    pos = (1, 1)
+    if isinstance(offset, int):
+        chars = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        pos = _line_col_of_offset(text, chars)
+    reason = _explain_syntax(getattr(exc, "reason", "") or str(exc), "", text, pos)
+    return _finding(path, pos, "L103", actual=reason)
 
 
 def _attach(stack: list[list], node: object, pos: Position, path: str, findings: list) -> None:

@@ -27,17 +27,12 @@ from .loader import load_bytes, without_positions
 from .record import check_identifier, shown_path
 from .registry_context import load_model
 from .registry_files import APPLICATIONS, DEPARTMENTS
-from .repo_layout import JSON_SCHEMA_DIR
+from .repo_layout import APPLICATION_TEMPLATES as TEMPLATES, JSON_SCHEMA_DIR
 from .safe_files import create_exclusive
 from .yaml_writer import one_line_scalar
 
 GITHUB_LOGIN = re.compile(GITHUB_LOGIN_PATTERN)
 
-TEMPLATES = {
-    "certification": "application-certification.yml",
-    "direct-certification": "application-direct-certification.yml",
-    "change": "application-change.yml",
-}
 KIND_LABELS = {
     "certification": "一般程序认定申报",
     "direct-certification": "直接认定申报",

@@ -7,13 +7,15 @@ pointer to ``ticreg validate``, which reports what is wrong and where.
 from __future__ import annotations
 
 from pathlib import Path
-
-from ticreg_schemas import CalendarYear, Policy
+from typing import TYPE_CHECKING
 
 from .errors import RegistryHasErrors
 from .loader import load_file
 from .process.calendar import CALENDAR_DIR, WorkingCalendar
 from .schema_check import validate_model
+
+if TYPE_CHECKING:  # imported where used: a command that reads one other file does not build these models
+    from ticreg_schemas import Policy
 
 
 def load_model(path: Path, model):
@@ -27,10 +29,14 @@ def load_model(path: Path, model):
 
 
 def load_policy(registry: Path) -> Policy:
+    from ticreg_schemas import Policy
+
     return load_model(registry / "policy.yml", Policy)
 
 
 def load_calendar(registry: Path) -> WorkingCalendar:
+    from ticreg_schemas import CalendarYear
+
     calendar = WorkingCalendar()
     for path in sorted((registry / CALENDAR_DIR).glob("*.yml")):
         calendar.add(load_model(path, CalendarYear))

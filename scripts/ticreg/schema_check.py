@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
@@ -30,48 +31,72 @@ _PATTERN_HINTS = {
 }
 
 
+def _pattern_hint(err: dict, ctx: dict) -> str:
+    pattern = str(ctx.get("pattern", ""))
+    for prefix, hint in _PATTERN_HINTS.items():
+        if pattern.startswith(prefix):
+            return hint
+    return f"格式不符（应匹配 {pattern}）"
+
+
+def _not_below(err: dict, ctx: dict) -> str:
+    return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
+
+
+def _not_above(err: dict, ctx: dict) -> str:
+    return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
+
+
+def _fixed(text: str) -> Callable[[dict, dict], str]:
+    """An explanation that needs nothing from the error."""
+    return lambda err, ctx: text
+
+
+_INTEGER = _fixed("应为整数，不带单位、小数点和千分位逗号，例如 3000000")
+_NUMBER = _fixed("应为数字，不带单位，例如 520.5")
+_MAPPING = _fixed("应为“键: 值”形式的映射")
+_LIST = _fixed("应为列表（每项以“- ”开头）")
+_BOOLEAN = _fixed("应为 true 或 false（不接受 yes、no、是、否）")
+
+# Pydantic error type -> the Chinese explanation, from the error and its ctx.
+_EXPLANATIONS: dict[str, Callable[[dict, dict], str]] = {
+    "string_type": lambda err, ctx: "不能为空" if err.get("input") is None else "应为文本，不能是列表或映射",
+    "string_too_short": _fixed("不能为空"),
+    "string_too_long": lambda err, ctx: f"过长，最多 {ctx.get('max_length')} 个字符",
+    "string_pattern_mismatch": _pattern_hint,
+    "int_parsing_size": _fixed("数字过大"),
+    "int_parsing": _INTEGER,
+    "int_type": _INTEGER,
+    "int_from_float": _INTEGER,
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "finite_number": _fixed("应为有限的数字"),
+    "greater_than_equal": _not_below,
+    "greater_than": _not_below,
+    "less_than_equal": _not_above,
+    "less_than": _not_above,
+    "literal_error": lambda err, ctx: "应为以下之一：" + str(ctx.get("expected", "")).replace("'", ""),
+    "dict_type": _MAPPING,
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "mapping_type": _MAPPING,
+    "list_type": _LIST,
+    "tuple_type": _LIST,
+    "set_type": _LIST,
+    "too_short": lambda err, ctx: f"至少需要 {ctx.get('min_length')} 项",
+    "too_long": lambda err, ctx: f"最多 {ctx.get('max_length')} 项",
+    "yaml_bool": _BOOLEAN,
+    "bool_parsing": _BOOLEAN,
+    "bool_type": _BOOLEAN,
+    "value_error": lambda err, ctx: str(err.get("msg", "")).removeprefix("Value error, "),
+}
+
+
 def _explain(err: dict) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "string_type":
-        return "不能为空" if err.get("input") is None else "应为文本，不能是列表或映射"
-    if kind == "string_too_short":
-        return "不能为空"
-    if kind == "string_too_long":
-        return f"过长，最多 {ctx.get('max_length')} 个字符"
-    if kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        for prefix, hint in _PATTERN_HINTS.items():
-            if pattern.startswith(prefix):
-                return hint
-        return f"格式不符（应匹配 {pattern}）"
-    if kind == "int_parsing_size":
-        return "数字过大"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return "应为整数，不带单位、小数点和千分位逗号，例如 3000000"
-    if kind in ("float_parsing", "float_type"):
-        return "应为数字，不带单位，例如 520.5"
-    if kind == "finite_number":
-        return "应为有限的数字"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
-    if kind == "literal_error":
-        return "应为以下之一：" + str(ctx.get("expected", "")).replace("'", "")
-    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
-        return "应为“键: 值”形式的映射"
-    if kind in ("list_type", "tuple_type", "set_type"):
-        return "应为列表（每项以“- ”开头）"
-    if kind == "too_short":
-        return f"至少需要 {ctx.get('min_length')} 项"
-    if kind == "too_long":
-        return f"最多 {ctx.get('max_length')} 项"
-    if kind in ("yaml_bool", "bool_parsing", "bool_type"):
-        return "应为 true 或 false（不接受 yes、no、是、否）"
-    if kind == "value_error":
-        return str(err.get("msg", "")).removeprefix("Value error, ")
-    return str(err.get("msg", "取值无效"))
+    explain = _EXPLANATIONS.get(err["type"])
+    if explain is None:
+        return str(err.get("msg", "取值无效"))
+    return explain(err, err.get("ctx") or {})
 
 
 def show_input(value: object) -> str:

@@ -15,6 +15,7 @@ and the directory must show as literal text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,41 +85,66 @@ class _Rotation:
 
 def make_hostile_registry(registry: Path) -> HostileManifest:
     """Rewrite the registry at `registry` in place; return what must show literally."""
-    manifest = HostileManifest()
-    rotation = _Rotation()
     applications = {p.stem: p for p in (registry / "applications").glob("*/*.yml")}
-    app_data = {app_id: _load(path) for app_id, path in applications.items()}
-    renamed_units: dict[str, str] = {}  # old unit name -> hostile unit name
-
-    def hostile_unit(old: str) -> str:
-        if old not in renamed_units:
-            renamed_units[old] = f"{old}{rotation.next()}"
-        return renamed_units[old]
-
+    rewriter = _Rewriter({app_id: _load(path) for app_id, path in applications.items()})
     for path in sorted((registry / "centers").glob("*.yml")):
         center = _load(path)
+        rewriter.center(center)
+        _dump(path, center)
+    # Applications: lead units (and co-builders) as renamed above, payloads in
+    # the summary and directions, hostile proposed names where never certified.
+    proposed = iter(HOSTILE_PROPOSED_NAMES)
+    for app_id, data in rewriter.app_data.items():
+        rewriter.application(app_id, data, proposed)
+    for app_id, path in applications.items():
+        _dump(path, rewriter.app_data[app_id])
+    return rewriter.manifest
+
+
+class _Rewriter:
+    """Puts payloads in the records' free text, one rotation for the whole registry
+    (the order of the calls fixes which payload lands where)."""
+
+    def __init__(self, app_data: dict[str, dict]) -> None:
+        self.app_data = app_data
+        self.manifest = HostileManifest()
+        self.rotation = _Rotation()
+        self.renamed_units: dict[str, str] = {}  # old unit name -> hostile unit name
+
+    def hostile_unit(self, old: str) -> str:
+        if old not in self.renamed_units:
+            self.renamed_units[old] = f"{old}{self.rotation.next()}"
+        return self.renamed_units[old]
+
+    def center(self, center: dict) -> None:
         cid = center["id"]
         literals: list[str] = []
-        certifying = app_data[center["application_id"]]
-
         if cid in HOSTILE_NAMES:
             name = HOSTILE_NAMES[cid]
             center["name"] = name
-            certifying["proposed_name"] = name
+            self.app_data[center["application_id"]]["proposed_name"] = name
             literals.append(name)
-        manifest.names[cid] = center["name"]
+        self.manifest.names[cid] = center["name"]
 
         # Every payload in the summary, one per research direction.
         center["summary"] = "简介：" + " ".join(PAYLOADS) + " 结束。"
         literals += list(PAYLOADS)
         center["research_directions"] = [f"方向{p}" for p in PAYLOADS[:4]]
         literals += center["research_directions"]
+        literals += self.center_people(center)
+        for event in center["history"]:
+            literals += self.center_event(event)
+        self.manifest.center_literals[cid] = literals
+        self.manifest.application_ids.add(center["application_id"])
 
-        lead = hostile_unit(center["lead_unit"]["name"])
+    def center_people(self, center: dict) -> list[str]:
+        """Units, director, institutions and address; the texts that must show."""
+        rotation = self.rotation
+        lead = self.hostile_unit(center["lead_unit"]["name"])
         center["lead_unit"]["name"] = lead
-        literals.append(lead)
+        literals = [lead]
         for builder in center.get("co_builders", []):
-            builder["name"] = hostile_unit(builder["name"])
+            builder["name"] = self.hostile_unit(builder["name"])
             literals.append(builder["name"])
 
         center["director"]["title"] = f"研究员{rotation.next()}"
@@ -133,35 +159,34 @@ def make_hostile_registry(registry: Path) -> HostileManifest:
         if center.get("contact", {}).get("address"):
             center["contact"]["address"] = f"示例路{rotation.next()}"
             literals.append(center["contact"]["address"])
+        return literals
 
-        for event in center["history"]:
-            if event["event"] == "evaluated":
-                event["evaluator"] = f"评估机构{rotation.next()}"
-                event["note"] = f"评估说明{rotation.next()}"
-                literals += [event["evaluator"], event["note"]]
-            elif event["event"] == "revoked":
-                event["reason"] = f"撤销理由{rotation.next()}"
-                literals.append(event["reason"])
-            elif event["event"] == "changed":
-                if event.get("restructuring"):
-                    event["restructuring"] = f"调整{rotation.next()}"
-                    literals.append(event["restructuring"])
-                event["note"] = f"变更说明{rotation.next()}"
+    def center_event(self, event: dict) -> list[str]:
+        """The free text of one center history event; the texts that must show."""
+        rotation = self.rotation
+        if event["event"] == "evaluated":
+            event["evaluator"] = f"评估机构{rotation.next()}"
+            event["note"] = f"评估说明{rotation.next()}"
+            return [event["evaluator"], event["note"]]
+        if event["event"] == "revoked":
+            event["reason"] = f"撤销理由{rotation.next()}"
+            return [event["reason"]]
+        literals = []
+        if event["event"] == "changed":
+            if event.get("restructuring"):
+                event["restructuring"] = f"调整{rotation.next()}"
+                literals.append(event["restructuring"])
+            event["note"] = f"变更说明{rotation.next()}"
+        return literals
 
-        manifest.center_literals[cid] = literals
-        manifest.application_ids.add(center["application_id"])
-        _dump(path, center)
-
-    # Applications: lead units (and co-builders) as renamed above, payloads in
-    # the summary and directions, hostile proposed names where never certified.
-    proposed = iter(HOSTILE_PROPOSED_NAMES)
-    for app_id, data in app_data.items():
+    def application(self, app_id: str, data: dict, proposed: Iterator[str]) -> None:
+        rotation = self.rotation
         lead = data.get("lead_unit", {})
-        if lead.get("name") in renamed_units:
-            lead["name"] = renamed_units[lead["name"]]
+        if lead.get("name") in self.renamed_units:
+            lead["name"] = self.renamed_units[lead["name"]]
         for builder in data.get("co_builders", []) or []:
-            if builder.get("name") in renamed_units:
-                builder["name"] = renamed_units[builder["name"]]
+            if builder.get("name") in self.renamed_units:
+                builder["name"] = self.renamed_units[builder["name"]]
         # Notes and reasons in the history (objections, rejections, withdrawals).
         for event in data["history"]:
             for key in ("note", "reason"):
@@ -170,7 +195,7 @@ def make_hostile_registry(registry: Path) -> HostileManifest:
         if data.get("kind") == "change":
             if data.get("reason"):
                 data["reason"] = f"{data['reason']}{rotation.next()}"
-            continue
+            return
         data["summary"] = "申报简介：" + " ".join(PAYLOADS)
         certified = any(e.get("event") == "certified" for e in data["history"])
         published = any(e.get("event") == "publicity-started" for e in data["history"])
@@ -178,9 +203,5 @@ def make_hostile_registry(registry: Path) -> HostileManifest:
             name = next(proposed, None)
             if name is not None:
                 data["proposed_name"] = name
-                manifest.proposed_names[app_id] = name
-        manifest.application_ids.add(app_id)
-
-    for app_id, path in applications.items():
-        _dump(path, app_data[app_id])
-    return manifest
+                self.manifest.proposed_names[app_id] = name
+        self.manifest.application_ids.add(app_id)

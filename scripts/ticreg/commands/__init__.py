@@ -4,6 +4,12 @@ A command that must never be cut short midway also sets INTERRUPTED: the
 Chinese lines Ctrl-C prints before and after it publishes its result (it
 then exits 130 at once, see ticreg.interrupts).
 
+Every command's parser is registered on each run (``ticreg --help`` lists
+them all), so a command module imports at its top only what registering its
+options needs (argparse helpers, light constants such as ``repo_layout``);
+its logic, the models, YAML, the site and the GitHub client are imported
+inside ``run()``. tests/test_startup.py checks this.
+
 To add a command, write its module and list it in COMMANDS.
 """
 

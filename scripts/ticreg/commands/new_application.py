@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 from ..errors import EXIT_OK
+from ..repo_layout import APPLICATION_TEMPLATES
 from ._common import add_registry_option, add_today_option, registry_root, today_from
 
 NAME = "new-application"
 
 
 def register(commands) -> None:
-    from ..new_application import TEMPLATES
-
     parser = commands.add_parser(
         NAME,
         help="由模板新建申报文件",
@@ -24,7 +23,7 @@ def register(commands) -> None:
     )
     parser.add_argument("--department", metavar="ID", required=True, help="组织管理部门代号（departments.yml 中）")
     parser.add_argument("--id", metavar="ID", required=True, help="申报代号，如 2026-zezhou-002（小写字母、数字和连字符）")
-    parser.add_argument("--kind", choices=tuple(TEMPLATES), default="certification",
+    parser.add_argument("--kind", choices=tuple(APPLICATION_TEMPLATES), default="certification",
                         help="certification 一般程序认定（默认）、direct-certification 直接认定、change 重大事项变更")
     parser.add_argument("--login", metavar="LOGIN", action="append", default=[],
                         help="申报单位在 GitHub 上的账号，写入 applicant_logins；可重复或用逗号分隔多个。"

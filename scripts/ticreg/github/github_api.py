@@ -16,9 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +55,11 @@ class GitHubError(EnvironmentFailed):
 
 
 def urllib_transport(method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> Response:
+    # Imported here: urllib.request pulls in http.client, ssl and email, which
+    # a command that only registers its GitHub options (--help) must not pay for.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:

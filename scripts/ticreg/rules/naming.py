@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
+from pydantic import BaseModel
 from ticreg_schemas.application import CertificationFields, ChangeApplication
 
 from ..engine import RegistryContext
@@ -20,7 +21,7 @@ def _name_regex(pattern: str) -> re.Pattern | None:
         return None
 
 
-def _names(model) -> Iterator[tuple[tuple, str]]:
+def _names(model: BaseModel) -> Iterator[tuple[tuple, str]]:
     if isinstance(model, CertificationFields):
         yield ("proposed_name",), model.proposed_name
     elif isinstance(model, ChangeApplication):
@@ -36,7 +37,7 @@ def _names(model) -> Iterator[tuple[tuple, str]]:
 @rule("N401", severity="error", article="第九条第（三）项", scope=("application", "center"),
       title="名称不符合统一命名",
       template="名称“{actual}”不符合统一命名“{expected}”")
-def certified_name(model, ctx: RegistryContext) -> Iterator[Hit]:
+def certified_name(model: BaseModel, ctx: RegistryContext) -> Iterator[Hit]:
     """市技术创新中心统一命名为“晋城市XX技术创新中心”。拟定名称、中心现名称与更名后的
     新名称都须符合 policy.yml 的 naming.name_pattern。"""
     regex = _name_regex(ctx.policy.naming.name_pattern)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
+from ticreg_schemas.application import ApplicationEvent, CertificationFields
+from ticreg_schemas.center import Center
+
 from ...findings import dotted
-from ...process.replay import final_state, replay_application
+from ...process.replay import Step, final_state, replay_application
 from ...engine import RegistryContext
+from ...registry_files import Record
 from ...catalog import Hit, hit, rule
 
 
-def _center_name_at_certification(center) -> str:
+def _center_name_at_certification(center: Center) -> str:
     """The name before the first rename, or the current name."""
     for event in center.history:
         if event.event == "changed" and event.former_name is not None:
@@ -18,7 +23,7 @@ def _center_name_at_certification(center) -> str:
     return center.name
 
 
-def _certification_of(application):
+def _certification_of(application: CertificationFields) -> Step | None:
     """The certified event of a certified application, else None."""
     steps = list(replay_application(application))
     if final_state(steps) != "certified":
@@ -28,61 +33,79 @@ def _certification_of(application):
 
 @rule("F808", severity="error", article="第九条", scope="registry", title="认定申报与中心档案不一致",
       template="{field} 为“{actual}”，与认定申报 {other} 中的“{expected}”不一致")
-def certified_application_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
+def certified_application_matches_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """每个已认定的申报恰好对应一个中心文件，二者一致：中心的认定申报代号、认定日期与文号、
     类别、牵头单位名称与统一社会信用代码，以及认定时的名称（更名前的名称）都与申报相同；
     每个中心文件都须有一个已认定的申报。"""
-    claimed: dict[str, list] = {}
+    claimed = _centers_by_application(ctx)
+    for records in ctx.applications.values():
+        for record in records:
+            if record.model.kind != "change":
+                yield from _application_against_centers(ctx, record, claimed.get(record.model.id, []))
+    yield from _centers_claiming_a_change(ctx, claimed)
+
+
+def _centers_by_application(ctx: RegistryContext) -> dict[str, list[Record]]:
+    """The center files by the application each names as its certification."""
+    claimed: dict[str, list[Record]] = {}
     for records in ctx.centers.values():
         for center_record in records:
             claimed.setdefault(center_record.model.application_id, []).append(center_record)
+    return claimed
 
-    for records in ctx.applications.values():
-        for record in records:
-            app = record.model
-            if app.kind == "change":
-                continue
-            step = _certification_of(app)
-            centers = claimed.get(app.id, [])
-            if step is None:
-                for center_record in centers:
-                    yield hit(("application_id",), path=center_record.path, field="application_id",
-                              actual=app.id, expected="已认定（history 以 certified 结束）", other=record.path)
-                continue
-            event = step.event
-            for center_record in centers:
-                # A center_id naming no file at all is X502's finding, not a disagreement.
-                if center_record.model.id != event.center_id and event.center_id in ctx.center_ids:
-                    yield hit(("application_id",), path=center_record.path, field="application_id",
-                              actual=app.id, expected=f"认定的中心为 {event.center_id}", other=record.path)
-            target = next((c for c in centers if c.model.id == event.center_id), None)
-            if target is None:
-                continue  # X502 reports a center_id that resolves to nothing
-            center = target.model
-            certified = next((i for i, e in enumerate(center.history) if e.event == "certified"), None)
-            pairs = [
-                (("category",), center.category, app.category),
-                (("lead_unit", "name"), center.lead_unit.name, app.lead_unit.name),
-                (("lead_unit", "uscc"), center.lead_unit.uscc, app.lead_unit.uscc),
-                (("name",), _center_name_at_certification(center), app.proposed_name),
-            ]
-            if certified is not None:
-                c_event = center.history[certified]
-                pairs += [
-                    (("history", certified, "date"), c_event.date.isoformat(), event.date.isoformat()),
-                    (("history", certified, "document_number"), c_event.document_number, event.document_number),
-                    (("history", certified, "application_id"), c_event.application_id, app.id),
-                ]
-            for where, actual, expected in pairs:
-                # A missing value is H701's finding; an unknown id is X502's.
-                if actual is None or expected is None:
-                    continue
-                if where[-1] == "application_id" and actual not in ctx.application_ids:
-                    continue
-                if actual != expected:
-                    yield hit(where, path=target.path, field=dotted(where), actual=actual,
-                              expected=expected, other=record.path)
 
+def _application_against_centers(ctx: RegistryContext, record: Record, centers: list[Record]) -> Iterator[Hit]:
+    """The centers naming one certification application: only a certified one may be
+    named, only by the center it certified, and that center agrees with it."""
+    app = record.model
+    step = _certification_of(app)
+    if step is None:
+        for center_record in centers:
+            yield hit(("application_id",), path=center_record.path, field="application_id",
+                      actual=app.id, expected="已认定（history 以 certified 结束）", other=record.path)
+        return
+    event = step.event
+    for center_record in centers:
+        # A center_id naming no file at all is X502's finding, not a disagreement.
+        if center_record.model.id != event.center_id and event.center_id in ctx.center_ids:
+            yield hit(("application_id",), path=center_record.path, field="application_id",
+                      actual=app.id, expected=f"认定的中心为 {event.center_id}", other=record.path)
+    target = next((c for c in centers if c.model.id == event.center_id), None)
+    if target is None:
+        return  # X502 reports a center_id that resolves to nothing
+    for where, actual, expected in _compared_fields(target.model, app, event):
+        # A missing value is H701's finding; an unknown id is X502's.
+        if actual is None or expected is None:
+            continue
+        if where[-1] == "application_id" and actual not in ctx.application_ids:
+            continue
+        if actual != expected:
+            yield hit(where, path=target.path, field=dotted(where), actual=actual,
+                      expected=expected, other=record.path)
+
+
+def _compared_fields(center: Center, app: CertificationFields, event: ApplicationEvent) -> list[tuple[tuple, object, object]]:
+    """(where in the center file, the center's value, the application's value) for
+    each field the two must agree on; ``event`` is the application's certified event."""
+    pairs: list[tuple[tuple, object, object]] = [
+        (("category",), center.category, app.category),
+        (("lead_unit", "name"), center.lead_unit.name, app.lead_unit.name),
+        (("lead_unit", "uscc"), center.lead_unit.uscc, app.lead_unit.uscc),
+        (("name",), _center_name_at_certification(center), app.proposed_name),
+    ]
+    certified = next((i for i, e in enumerate(center.history) if e.event == "certified"), None)
+    if certified is not None:
+        c_event = center.history[certified]
+        pairs += [
+            (("history", certified, "date"), c_event.date.isoformat(), event.date.isoformat()),
+            (("history", certified, "document_number"), c_event.document_number, event.document_number),
+            (("history", certified, "application_id"), c_event.application_id, app.id),
+        ]
+    return pairs
+
+
+def _centers_claiming_a_change(ctx: RegistryContext, claimed: dict[str, list[Record]]) -> Iterator[Hit]:
+    """A center file whose certification application is a change application."""
     for application_id, centers in claimed.items():
         found = ctx.applications.get(application_id, [])
         if not found and application_id in ctx.application_ids:
@@ -96,7 +119,7 @@ def certified_application_matches_center(ctx: RegistryContext, root) -> Iterator
 
 @rule("F809", severity="error", article="第十五条", scope="registry", title="变更批准与中心记录不一致",
       template="{field}：{actual}，与变更申请 {other} 不一致：{expected}")
-def change_matches_center(ctx: RegistryContext, root) -> Iterator[Hit]:
+def change_matches_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """第十五条变更经市科技局批准后，中心档案须有对应的 changed 记录：application_id 指向该变更申请，
     文号相同，更名的新名称与申请一致，且中心现名称为最后一次更名后的名称。中心档案中的每条变更记录
     也都须对应一个已批准的变更申请。"""
