@@ -73,7 +73,7 @@ def at(relative: str, pos: tuple[int, int], rule: str) -> tuple:
     return (f"registry/{relative}", pos[0], pos[1], rule)
 
 
-def test_the_sample_registry_has_no_error(sample):
+def test_the_sample_registry_has_no_error(sample: Sample) -> None:
     assert sample.findings(DECEMBER) == []
     assert sample.findings() == []
 
@@ -85,7 +85,7 @@ def test_the_sample_registry_has_no_error(sample):
 CERTIFY_CASTING = "  - {date: 2026-12-02, event: certified, document_number: 晋市科发〔2026〕70号, center_id: precision-casting}\n"
 
 
-def test_f812_a_certification_naming_another_applications_center(sample):
+def test_f812_a_certification_naming_another_applications_center(sample: Sample) -> None:
     sample.append(DEVZONE, CERTIFY_CASTING)
     pos = text_pos(sample.path(DEVZONE), "center_id: precision-casting}", at="precision-casting}")
     assert sample.rows(DECEMBER) == [at(DEVZONE, pos, "F812")]
@@ -94,7 +94,7 @@ def test_f812_a_certification_naming_another_applications_center(sample):
                        "（registry/centers/precision-casting.yml）；认定事件只能认定本申报新建的中心（第九条第（三）项）")
 
 
-def test_f812_a_certification_of_its_own_center_passes(sample):
+def test_f812_a_certification_of_its_own_center_passes(sample: Sample) -> None:
     """The other side: the same application certified into a center file that names it."""
     center = sample.path("centers/light-alloy-die-casting.yml")
     shutil.copy(sample.path(COALBED), center)
@@ -106,7 +106,7 @@ def test_f812_a_certification_of_its_own_center_passes(sample):
     assert "F812" in {row[3] for row in sample.rows(DECEMBER)}
 
 
-def test_record_refuses_to_certify_another_applications_center(sample):
+def test_record_refuses_to_certify_another_applications_center(sample: Sample) -> None:
     path = sample.path(DEVZONE)
     before = path.read_bytes()
     result = run_cli("record", "certified", "2026-devzone-001", "--center", "precision-casting",
@@ -130,7 +130,7 @@ def test_record_refuses_to_certify_another_applications_center(sample):
     ("晋市科发（2024）31号", True),  # the brackets are 〔〕, not （）
     ("晋市科发〔24〕31号", True),  # a four-digit year
 ])
-def test_f816_certification_number_format_both_sides(sample, number, fails):
+def test_f816_certification_number_format_both_sides(sample: Sample, number: str, fails: bool) -> None:
     for relative in (COALBED_APP, COALBED):
         replace_text(sample.path(relative), "晋市科发〔2024〕31号", number)
     expected = []
@@ -140,7 +140,7 @@ def test_f816_certification_number_format_both_sides(sample, number, fails):
     assert sample.rows() == expected
 
 
-def test_record_refuses_a_certification_number_that_is_not_one(sample):
+def test_record_refuses_a_certification_number_that_is_not_one(sample: Sample) -> None:
     path = sample.path(DEVZONE)
     before = path.read_bytes()
     result = run_cli("record", "certified", "2026-devzone-001", "--center", "precision-casting", "--ref", "abc",
@@ -151,7 +151,7 @@ def test_record_refuses_a_certification_number_that_is_not_one(sample):
     assert path.read_bytes() == before
 
 
-def test_the_policy_pattern_must_compile_and_match_its_example(sample):
+def test_the_policy_pattern_must_compile_and_match_its_example(sample: Sample) -> None:
     replace_text(sample.path("policy.yml"), "certification_example: 晋市科发〔2026〕12号",
                  "certification_example: 晋市科发2026-12")
     result = run_cli("validate", "--format", "json", "--today", TODAY.isoformat(), cwd=sample.base)
@@ -165,7 +165,7 @@ def test_the_policy_pattern_must_compile_and_match_its_example(sample):
 # ---------------------------------------------------------------------------
 
 
-def test_f813_a_change_from_another_company(sample):
+def test_f813_a_change_from_another_company(sample: Sample) -> None:
     path = sample.path(INDUSTRY_CHANGE)
     replace_text(path, "  name: 晋城市太行云数科技有限公司\n  uscc: 91140502MA0M5W8C1Q",
                  "  name: 晋城市示例铸造有限公司\n  uscc: 91140525MA0HB6R385")
@@ -176,7 +176,7 @@ def test_f813_a_change_from_another_company(sample):
             "registry/centers/industrial-big-data.yml lead_unit.uscc 的“91140502MA0M5W8C1Q”不一致（第十五条）") in messages
 
 
-def test_f813_a_change_through_another_department(sample):
+def test_f813_a_change_through_another_department(sample: Sample) -> None:
     """The same application filed by Gaoping's department (its folder moves with it: X503)."""
     old = sample.path(INDUSTRY_CHANGE)
     new = sample.path("applications/gaoping/2026-industry-001.yml")
@@ -186,7 +186,7 @@ def test_f813_a_change_through_another_department(sample):
     assert sample.rows() == [at(relative, value_pos(new, "organizing_department"), "F813")]
 
 
-def test_record_refuses_to_approve_a_change_validation_refuses(sample):
+def test_record_refuses_to_approve_a_change_validation_refuses(sample: Sample) -> None:
     """The approval removed, the lead unit another company's: approving it is refused, nothing written."""
     path = sample.path(INDUSTRY_CHANGE)
     replace_text(path, "  - {date: 2026-04-28, event: change-approved, document_number: 晋市科发〔2026〕19号}\n", "")
@@ -232,26 +232,26 @@ def write_casting_change(sample: Sample, *events: str) -> Path:
     return path
 
 
-def test_the_casting_change_lead_unit_is_the_centers():
+def test_the_casting_change_lead_unit_is_the_centers() -> None:
     assert "name: 晋城市泽州精铸科技有限公司\n  uscc: 91140525MA0HB6R385" in (REGISTRY / CASTING).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("submitted,fails", [("2026-10-15", False), ("2026-10-16", True), ("2026-11-06", True)])
-def test_f814_a_change_submitted_once_revocation_was_decided(sample, submitted, fails):
+def test_f814_a_change_submitted_once_revocation_was_decided(sample: Sample, submitted: str, fails: bool) -> None:
     """Evaluated "revoke" on 2026-10-16: from that day the center is closed to changes."""
     path = write_casting_change(sample, f"{{date: {submitted}, event: submitted}}")
     expected = [at(CASTING_CHANGE, text_pos(path, f"date: {submitted}", at=submitted), "F814")] if fails else []
     assert sample.rows() == expected
 
 
-def test_f814_names_the_state_and_what_allows_a_change(sample):
+def test_f814_names_the_state_and_what_allows_a_change(sample: Sample) -> None:
     write_casting_change(sample, "{date: 2026-11-06, event: submitted}")
     (message,) = [m for *_, rule, m in sample.findings() if rule == "F814"]
     assert message == ("history[0].date（日期）：该日中心 registry/centers/precision-casting.yml 的状态为“已撤销”，"
                        "不能申请或批准变更；只有“运行中”、“整改中”的中心可以变更（第十五条）")
 
 
-def test_record_refuses_to_approve_a_change_of_a_revoked_center(sample):
+def test_record_refuses_to_approve_a_change_of_a_revoked_center(sample: Sample) -> None:
     path = write_casting_change(sample, "{date: 2026-10-15, event: submitted}",
                                 "{date: 2026-10-20, event: department-approved}")
     assert sample.findings() == []
@@ -287,29 +287,29 @@ def approve_new_directions(sample: Sample, recorded: list[str] | None, current: 
     return center
 
 
-def test_f815_directions_as_approved_pass(sample):
+def test_f815_directions_as_approved_pass(sample: Sample) -> None:
     approve_new_directions(sample, DIRECTIONS, DIRECTIONS)
     assert sample.findings() == []
 
 
-def test_f815_the_changed_record_omits_the_approved_directions(sample):
+def test_f815_the_changed_record_omits_the_approved_directions(sample: Sample) -> None:
     center = approve_new_directions(sample, None, DIRECTIONS)
     # The changed record has no new_research_directions: reported at the record itself.
     assert sample.rows() == [at(BIG_DATA, text_pos(center, CHANGED.strip(), at="{date"), "F815")]
 
 
-def test_f815_the_changed_record_writes_other_directions(sample):
+def test_f815_the_changed_record_writes_other_directions(sample: Sample) -> None:
     center = approve_new_directions(sample, DIRECTIONS[:1], DIRECTIONS[:1])
     pos = text_pos(center, "new_research_directions: [", at="[")
     assert sample.rows() == [at(BIG_DATA, pos, "F815")]
 
 
-def test_f815_the_center_keeps_its_old_directions(sample):
+def test_f815_the_center_keeps_its_old_directions(sample: Sample) -> None:
     center = approve_new_directions(sample, DIRECTIONS, ["煤矿、铸造等重点行业工业数据采集与治理"])
     assert sample.rows() == [at(BIG_DATA, value_pos(center, "research_directions"), "F815")]
 
 
-def test_f815_directions_the_application_did_not_ask_for(sample):
+def test_f815_directions_the_application_did_not_ask_for(sample: Sample) -> None:
     center = sample.path(BIG_DATA)
     replace_text(center, CHANGED, CHANGED[:-1] + ", new_research_directions: [设备预测性维护]}")
     pos = text_pos(center, "new_research_directions: [", at="[")
@@ -331,7 +331,7 @@ RECORD_CHANGED = ("record", "changed", "industrial-big-data", "--application", "
                   "--today", TODAY.isoformat())
 
 
-def test_record_changed_writes_the_approved_directions(sample):
+def test_record_changed_writes_the_approved_directions(sample: Sample) -> None:
     """--new-direction: the former directions are kept in the event, research_directions rewritten in place."""
     approve_new_directions(sample, None, ["煤矿、铸造等重点行业工业数据采集与治理", "工业大数据分析与设备预测性维护",
                                           "面向中小企业的轻量化工业互联网平台"])
@@ -352,7 +352,7 @@ def test_record_changed_writes_the_approved_directions(sample):
     assert sample.findings() == []
 
 
-def test_record_changed_without_the_approved_directions_is_refused(sample):
+def test_record_changed_without_the_approved_directions_is_refused(sample: Sample) -> None:
     approve_new_directions(sample, None, ["煤矿、铸造等重点行业工业数据采集与治理", "工业大数据分析与设备预测性维护",
                                           "面向中小企业的轻量化工业互联网平台"])
     unrecord_the_rename(sample)
@@ -373,13 +373,13 @@ def test_record_changed_without_the_approved_directions_is_refused(sample):
     ("晋城市煤层气高效开发技术创新中心", True),
     ("晋城市精密铸件技术创新中心", False),
 ])
-def test_x507_a_pending_application_with_a_centers_name(sample, name, fails):
+def test_x507_a_pending_application_with_a_centers_name(sample: Sample, name: str, fails: bool) -> None:
     path = sample.path(LINGCHUAN)
     replace_text(path, "proposed_name: 晋城市连翘资源开发利用技术创新中心", f"proposed_name: {name}")
     assert sample.rows() == ([at(LINGCHUAN, value_pos(path, "proposed_name"), "X507")] if fails else [])
 
 
-def test_x507_two_centers_with_one_name(sample):
+def test_x507_two_centers_with_one_name(sample: Sample) -> None:
     tourism = sample.path("centers/taihang-smart-tourism.yml")
     replace_text(tourism, "name: 晋城市太行山智慧文旅技术创新中心", "name: 晋城市煤层气高效开发技术创新中心")
     replace_text(sample.path("applications/lingchuan/2024-lingchuan-001.yml"),
@@ -388,7 +388,7 @@ def test_x507_two_centers_with_one_name(sample):
                                     at("centers/taihang-smart-tourism.yml", value_pos(tourism, "name"), "X507")])
 
 
-def test_x507_a_decided_application_keeps_its_name(sample):
+def test_x507_a_decided_application_keeps_its_name(sample: Sample) -> None:
     """A rejected or withdrawn application (and a certified one) no longer asks for a name."""
     path = sample.path(LINGCHUAN)
     replace_text(path, "proposed_name: 晋城市连翘资源开发利用技术创新中心", "proposed_name: 晋城市精密铸造技术创新中心")
@@ -396,13 +396,13 @@ def test_x507_a_decided_application_keeps_its_name(sample):
     assert sample.rows() == []
 
 
-def test_x507_a_pending_change_asking_for_another_centers_name(sample):
+def test_x507_a_pending_change_asking_for_another_centers_name(sample: Sample) -> None:
     path = write_casting_change(sample, "{date: 2026-10-15, event: submitted}")
     replace_text(path, "  new_research_directions: [铸造废砂再生利用]\n", "  new_name: 晋城市先进制造技术创新中心\n")
     assert sample.rows() == [at(CASTING_CHANGE, value_pos(path, "requested_change", "new_name"), "X507")]
 
 
-def test_x507_the_center_file_written_before_certification_is_the_applications_own(sample):
+def test_x507_the_center_file_written_before_certification_is_the_applications_own(sample: Sample) -> None:
     """Certifying, one writes the center file first: its name is the pending application's own."""
     path = sample.path(DEVZONE)
     center = sample.path("centers/light-alloy-die-casting.yml")
@@ -420,7 +420,7 @@ def test_x507_the_center_file_written_before_certification_is_the_applications_o
 # ---------------------------------------------------------------------------
 
 
-def test_x508_two_certifications_under_one_number(sample):
+def test_x508_two_certifications_under_one_number(sample: Sample) -> None:
     for relative in (AGRICULTURE_APP, AGRICULTURE):
         replace_text(sample.path(relative), "晋市科发〔2026〕35号", "晋市科发〔2026〕9号")
     rows = sample.rows()
@@ -434,7 +434,7 @@ def test_x508_two_certifications_under_one_number(sample):
     assert "一份认定文件只认定一个中心，此文号已是申报 2025-gaoping-002 的认定文号" in message
 
 
-def test_x508_a_certification_number_reused_for_a_change_approval(sample):
+def test_x508_a_certification_number_reused_for_a_change_approval(sample: Sample) -> None:
     """Only the reuse is reported; the certification and its center file share the number by right."""
     for relative in (INDUSTRY_CHANGE, BIG_DATA):
         replace_text(sample.path(relative), "晋市科发〔2026〕19号", "晋市科发〔2026〕9号")
@@ -445,7 +445,7 @@ def test_x508_a_certification_number_reused_for_a_change_approval(sample):
     ])
 
 
-def test_x508_one_certification_in_its_application_and_center_is_one_use(sample):
+def test_x508_one_certification_in_its_application_and_center_is_one_use(sample: Sample) -> None:
     """The other side: every sample certification appears twice (application and center) and passes."""
     assert "X508" not in {row[3] for row in sample.rows()}
     text = sample.path(GREEN_APP).read_text(encoding="utf-8")
@@ -458,7 +458,7 @@ def test_x508_one_certification_in_its_application_and_center_is_one_use(sample)
 # ---------------------------------------------------------------------------
 
 
-def test_x509_a_zezhou_application_and_its_center_in_gaoping(sample):
+def test_x509_a_zezhou_application_and_its_center_in_gaoping(sample: Sample) -> None:
     for relative in (COALBED_APP, COALBED):
         replace_text(sample.path(relative), 'county_code: "140525"', 'county_code: "140581"')
     assert sample.rows() == sorted([at(COALBED_APP, value_pos(sample.path(COALBED_APP), "county_code"), "X509"),
@@ -468,7 +468,7 @@ def test_x509_a_zezhou_application_and_its_center_in_gaoping(sample):
                         "是 140525（泽州县） 的科技管理部门（第五条）"}
 
 
-def test_x509_a_pending_zezhou_application_in_gaoping(sample):
+def test_x509_a_pending_zezhou_application_in_gaoping(sample: Sample) -> None:
     path = sample.path("applications/zezhou/2025-zezhou-001.yml")
     replace_text(path, 'county_code: "140525"', 'county_code: "140581"')
     assert sample.rows() == [at("applications/zezhou/2025-zezhou-001.yml", value_pos(path, "county_code"), "X509")]
@@ -481,7 +481,7 @@ def test_x509_a_pending_zezhou_application_in_gaoping(sample):
 OPTO = "centers/precision-optoelectronics.yml"  # the development zone's: no county of its own
 
 
-def test_f817_a_center_in_another_county_than_its_application(sample):
+def test_f817_a_center_in_another_county_than_its_application(sample: Sample) -> None:
     path = sample.path(OPTO)
     replace_text(path, 'county_code: "140525"', 'county_code: "140581"')
     assert sample.rows() == [at(OPTO, value_pos(path, "county_code"), "F817")]
@@ -490,14 +490,14 @@ def test_f817_a_center_in_another_county_than_its_application(sample):
                        "中的“140525”不一致（第五条、第九条）")
 
 
-def test_f817_a_center_under_another_department_than_its_application(sample):
+def test_f817_a_center_under_another_department_than_its_application(sample: Sample) -> None:
     path = sample.path(OPTO)
     replace_text(path, "organizing_department: devzone", "organizing_department: industry")
     assert sample.rows() == [at(OPTO, value_pos(path, "organizing_department"), "F817")]
 
 
 @pytest.mark.parametrize("relative", [DEVZONE, AGRICULTURE_APP])
-def test_x509_development_zone_and_municipal_departments_are_not_tied_to_a_county(sample, relative):
+def test_x509_development_zone_and_municipal_departments_are_not_tied_to_a_county(sample: Sample, relative: str) -> None:
     path = sample.path(relative)
     text = path.read_text(encoding="utf-8")
     assert 'county_code: "140525"' in text
@@ -507,7 +507,7 @@ def test_x509_development_zone_and_municipal_departments_are_not_tied_to_a_count
     assert sample.rows() == []
 
 
-def test_new_application_writes_a_county_departments_own_county(sample):
+def test_new_application_writes_a_county_departments_own_county(sample: Sample) -> None:
     result = run_cli("new-application", "--today", TODAY.isoformat(), "--department", "gaoping",
                      "--id", "2026-gaoping-009", cwd=sample.base)
     assert result.code == 0, result.stderr
@@ -535,5 +535,5 @@ COVERED_MODULES = {
 }
 
 
-def test_every_checking_rule_of_this_part_has_a_failing_case():
+def test_every_checking_rule_of_this_part_has_a_failing_case() -> None:
     assert_each_rule_has_a_failing_case(FAILING_CASES, COVERED_MODULES, globals())
