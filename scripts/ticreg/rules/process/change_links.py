@@ -24,7 +24,7 @@ from ...registry_files import Record
 _15 = "第十五条"
 
 # The center states a change may be made in: where the state table lets a `changed` event start.
-CHANGEABLE_STATES = frozenset().union(*(t.sources for t in CENTER_TRANSITIONS if t.event == "changed"))
+CHANGEABLE_STATES: frozenset[str] = frozenset[str]().union(*(t.sources for t in CENTER_TRANSITIONS if t.event == "changed"))
 
 
 def _changes_with_centers(ctx: RegistryContext) -> Iterator[tuple[Record, ChangeApplication, Record]]:
