@@ -184,7 +184,7 @@ def test_a_legitimate_application_is_judged_green_by_the_base_commits_tool(origi
 def test_a_pull_request_that_disables_g910_in_the_tool_is_still_refused(origin: Origin):
     o = origin
     # Make G910 (who may change which file) yield nothing ...
-    o.replace("scripts/ticreg/rules/changes.py",
+    o.replace("scripts/ticreg/rules/changes/paths.py",
               "    actor = ctx.actor\n    if actor is None:\n        return\n    needed = required_role(",
               "    actor = ctx.actor\n    if actor is None or True:\n        return\n    needed = required_role(")
     # ... and use it: an applicant points a certified center's website at its own, in a file only
@@ -196,12 +196,12 @@ def test_a_pull_request_that_disables_g910_in_the_tool_is_still_refused(origin: 
     assert own.returncode in (0, 1) and "G910" not in own.stdout, own.stdout + own.stderr
     # ... but the base commit's tool judges it.
     run = o.validate("disable-rule")
-    refused(run, ("scripts/ticreg/rules/changes.py", "G910"), (CENTER, "G910"))
+    refused(run, ("scripts/ticreg/rules/changes/paths.py", "G910"), (CENTER, "G910"))
 
 
 def test_a_pull_request_that_makes_every_actor_an_admin_is_still_refused(origin: Origin):
     o = origin
-    o.replace("scripts/ticreg/rules/changes.py",
+    o.replace("scripts/ticreg/rules/changes/paths.py",
               "def required_role(path: str, kind: str | None, table: tuple[tuple[str, str], ...]) -> str:\n",
               "def required_role(path: str, kind: str | None, table: tuple[tuple[str, str], ...]) -> str:\n"
               "    return \"applicant\"\n")
@@ -209,7 +209,7 @@ def test_a_pull_request_that_makes_every_actor_an_admin_is_still_refused(origin:
     o.push("人人都可以改")
     own = with_own_tool(o, "check-changes", "--base", o.base, "--actor", APPLICANT, "--format", "text")
     assert own.returncode in (0, 1) and "G910" not in own.stdout, own.stdout + own.stderr
-    refused(o.validate("every-admin"), ("scripts/ticreg/rules/changes.py", "G910"), (CENTER, "G910"))
+    refused(o.validate("every-admin"), ("scripts/ticreg/rules/changes/paths.py", "G910"), (CENTER, "G910"))
 
 
 # --- (b) a pull request whose installation would run its code -------------------------------

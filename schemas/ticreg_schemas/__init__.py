@@ -16,9 +16,13 @@ if TYPE_CHECKING:  # what a type checker and a reader see; at run time __getattr
     from .application import APPLICATION_MODELS, ChangeApplication, CertificationApplication, DirectCertificationApplication
     from .calendar import CalendarYear
     from .center import Center
+    from .common import RegistryModel
     from .departments import Departments
     from .policy import Policy
     from .staff import Staff
+
+    # file kind -> (model, JSON Schema file name); see _file_models
+    FILE_MODELS: dict[str, tuple[type[RegistryModel] | None, str]]
 
 # public name -> the module of this package that defines it
 _HOMES = {
@@ -34,7 +38,7 @@ _HOMES = {
 }
 
 
-def _file_models() -> dict[str, tuple[Any, str]]:
+def _file_models() -> dict[str, tuple[type[RegistryModel] | None, str]]:
     """file kind -> (model, JSON Schema file name)."""
     return {
         "policy": (__getattr__("Policy"), "policy.schema.json"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 
 from .common import (
@@ -11,7 +11,7 @@ from .common import (
     FieldName,
     GitHubLogin,
     Identifier,
-    PolicyValue,
+    PolicyList,
     RegistryModel,
     ShortText,
     SquareMetres,
@@ -30,8 +30,14 @@ from .parties import (
     TeamMember,
 )
 
-ApplicationEventName = Literal[tuple(APPLICATION_EVENTS)]  # type: ignore[valid-type]
-ReviewStage = Literal[tuple(REVIEW_STAGES)]  # type: ignore[valid-type]
+# The allowed names are the keys of events.py's tables, so the Literal is
+# built at run time; a static type checker sees the text they are.
+if TYPE_CHECKING:
+    ApplicationEventName = str
+    ReviewStage = str
+else:
+    ApplicationEventName = Literal[tuple(APPLICATION_EVENTS)]
+    ReviewStage = Literal[tuple(REVIEW_STAGES)]
 
 
 class ApplicationEvent(RegistryModel):
@@ -53,7 +59,7 @@ class ApplicationEvent(RegistryModel):
 
 
 class IpAchievement(RegistryModel):
-    kind: PolicyValue("ip_kinds") = F("类型", "见 policy.yml 的 ip_kinds，如 invention-patent 发明专利。")
+    kind: Annotated[str, PolicyList("ip_kinds")] = F("类型", "见 policy.yml 的 ip_kinds，如 invention-patent 发明专利。")
     title: ShortText = F("名称", "成果名称。")
     number: ShortText | None = F("编号", "专利号（如 ZL201510146528.8）、登记号或标准号；专利必填。", default=None)
     granted_on: CalendarDate | None = F("授权日期", "授权、登记或发布日期。", default=None)
@@ -61,10 +67,10 @@ class IpAchievement(RegistryModel):
 
 class ProvincialPlatform(RegistryModel):
     name: ShortText = F("平台名称", "已认定的省级以上平台名称。")
-    platform_kind: PolicyValue("platform_kinds") = F(
+    platform_kind: Annotated[str, PolicyList("platform_kinds")] = F(
         "平台类型", "见 policy.yml 的 direct_certification：key-laboratory 重点实验室等。"
     )
-    level: PolicyValue("platform_levels") = F("级别", "provincial 省级或 national 国家级。")
+    level: Annotated[str, PolicyList("platform_levels")] = F("级别", "provincial 省级或 national 国家级。")
     certified_by: ShortText = F("认定机关", "认定该平台的机关，如“山西省科学技术厅”。")
     document_number: ShortText = F("认定文号", "省级以上认定文件的文号（第十六条）。")
     certified_on: CalendarDate = F("认定日期", "省级以上认定的日期。")
@@ -89,16 +95,16 @@ class ApplicationBase(RegistryModel):
 class CertificationFields(ApplicationBase):
     category: Literal["comprehensive", "domain"] = F("类别", "comprehensive 综合类或 domain 领域类（第三条）。")
     proposed_name: ShortText = F("拟定名称", "统一命名为“晋城市XX技术创新中心”（第九条第（三）项）。")
-    cluster: PolicyValue("clusters") | None = F(
+    cluster: Annotated[str, PolicyList("clusters")] | None = F(
         "重点产业集群", "领域类必填，见 policy.yml 的 clusters（第七条）。", default=None
     )
-    county_code: PolicyValue("counties") = F("所在县（市、区）", "中心所在地的行政区划代码，见 policy.yml 的 counties。")
-    center_legal_form: PolicyValue("center_legal_forms") = F("中心法人形态", "见 policy.yml 的 center_legal_forms（第十条）。")
+    county_code: Annotated[str, PolicyList("counties")] = F("所在县（市、区）", "中心所在地的行政区划代码，见 policy.yml 的 counties。")
+    center_legal_form: Annotated[str, PolicyList("center_legal_forms")] = F("中心法人形态", "见 policy.yml 的 center_legal_forms（第十条）。")
     co_builders: list[CoBuilder] = F("共建单位", "参与共建的企业、高校、院所（第十二条）。", default_factory=list)
     director: Director = F("中心负责人", "中心主任（总经理）（第八条第（二）项、第十一条）。")
     research_directions: list[ShortText] = F("主要研究方向", "中心的主要研究方向。", min_length=1)
     summary: Text = F("简介", "中心的建设目标与主要任务，公开。")
-    services: list[PolicyValue("services")] = F("公共服务", "第十三条：对外提供的服务，见 policy.yml 的 services。", min_length=1)
+    services: list[Annotated[str, PolicyList("services")]] = F("公共服务", "第十三条：对外提供的服务，见 policy.yml 的 services。", min_length=1)
     specialized_institutions: list[SpecializedInstitution] = F(
         "专业化创新研发机构", "综合类至少一个（第六条）。", default_factory=list
     )
@@ -144,7 +150,12 @@ class ChangeApplication(ApplicationBase):
     reason: Text = F("变更理由", "牵头建设单位的书面申请理由。")
 
 
-APPLICATION_MODELS: dict[str, type[ApplicationBase]] = {
+# An application of any kind; its `kind` says which.
+Application = CertificationApplication | DirectCertificationApplication | ChangeApplication
+# One that leads to a certification (Art. 9 or Art. 16), as opposed to a change (Art. 15).
+CertifyingApplication = CertificationApplication | DirectCertificationApplication
+
+APPLICATION_MODELS: dict[str, type[Application]] = {
     "certification": CertificationApplication,
     "direct-certification": DirectCertificationApplication,
     "change": ChangeApplication,

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from .common import F, CalendarDate, Identifier, PolicyValue, RegistryModel, ShortText, Text, YamlBool
+from .common import F, CalendarDate, Identifier, PolicyList, RegistryModel, ShortText, Text, YamlBool
 from .events import CENTER_EVENTS, EVALUATION_OUTCOMES
 from .parties import CoBuilder, Director, PublicContact, SpecializedInstitution
 
-CenterEventName = Literal[tuple(CENTER_EVENTS)]  # type: ignore[valid-type]
-Outcome = Literal[tuple(EVALUATION_OUTCOMES)]  # type: ignore[valid-type]
+# Built at run time from events.py's tables (see application.py).
+if TYPE_CHECKING:
+    CenterEventName = str
+    Outcome = str
+else:
+    CenterEventName = Literal[tuple(CENTER_EVENTS)]
+    Outcome = Literal[tuple(EVALUATION_OUTCOMES)]
 
 
 class CenterLeadUnit(RegistryModel):
     name: ShortText = F("单位名称", "牵头单位全称。")
     uscc: ShortText = F("统一社会信用代码", "18位统一社会信用代码。")
-    unit_kind: PolicyValue("unit_kinds") = F("单位类型", "见 policy.yml 的 unit_kinds。")
+    unit_kind: Annotated[str, PolicyList("unit_kinds")] = F("单位类型", "见 policy.yml 的 unit_kinds。")
 
 
 class CenterEvent(RegistryModel):
@@ -45,17 +50,17 @@ class Center(RegistryModel):
     id: Identifier = F("中心代号", "与文件名一致，如 coal-chemical-gasification。")
     name: ShortText = F("名称", "现名称，统一为“晋城市XX技术创新中心”。")
     category: Literal["comprehensive", "domain"] = F("类别", "comprehensive 综合类或 domain 领域类。")
-    cluster: PolicyValue("clusters") | None = F("重点产业集群", "领域类必填（第七条）。", default=None)
-    county_code: PolicyValue("counties") = F("所在县（市、区）", "见 policy.yml 的 counties。")
+    cluster: Annotated[str, PolicyList("clusters")] | None = F("重点产业集群", "领域类必填（第七条）。", default=None)
+    county_code: Annotated[str, PolicyList("counties")] = F("所在县（市、区）", "见 policy.yml 的 counties。")
     organizing_department: Identifier = F("组织管理部门", "departments.yml 中的部门代号。")
     application_id: Identifier = F("认定申报代号", "据以认定的申报代号。")
-    legal_form: PolicyValue("center_legal_forms") = F("法人形态", "第十条。")
+    legal_form: Annotated[str, PolicyList("center_legal_forms")] = F("法人形态", "第十条。")
     lead_unit: CenterLeadUnit = F("牵头单位", "牵头建设单位。")
     co_builders: list[CoBuilder] = F("共建单位", "第十二条。", default_factory=list)
     director: Director = F("中心负责人", "主任（总经理）的姓名与职称，公开。")
     research_directions: list[ShortText] = F("主要研究方向", "现行的主要研究方向。", min_length=1)
     summary: Text = F("简介", "中心简介，公开。")
-    services: list[PolicyValue("services")] = F("公共服务", "第十三条。", min_length=1)
+    services: list[Annotated[str, PolicyList("services")]] = F("公共服务", "第十三条。", min_length=1)
     specialized_institutions: list[SpecializedInstitution] = F("专业化创新研发机构", "综合类（第六条）。", default_factory=list)
     contact: PublicContact | None = F("对外联系方式", "公开的办公电话、邮箱、地址与网址。", default=None)
     history: list[CenterEvent] = F("记录", "认定、评估、变更、撤销，按时间顺序只追加。", min_length=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -249,7 +250,7 @@ class Policy(RegistryModel):
 
     @cached_property
     def _names(self) -> dict[str, dict[str, str]]:
-        lists = {
+        lists: dict[str, Sequence[NamedItem]] = {
             "categories": self.categories,
             "clusters": self.clusters,
             "unit_kinds": self.unit_kinds,

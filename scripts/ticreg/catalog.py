@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import inspect
 import string
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import TypeVar, overload
 
 from .findings import Finding
 from .personal_numbers import redact_personal_numbers
@@ -33,17 +34,21 @@ TEMPLATE_FIELDS = {
 }
 
 
+# A path into loaded data: keys and list indexes, e.g. ("history", 2, "date").
+Where = tuple[str | int, ...]
+
+
 @dataclass(frozen=True)
 class Hit:
     """One problem a check found, before it is positioned and worded."""
 
-    where: tuple
-    values: dict = field(default_factory=dict)
+    where: Where
+    values: dict[str, object] = field(default_factory=dict)
     at_key: bool = False
     path: str | None = None  # for registry-wide checks: which file
 
 
-def hit(where: tuple, *, at_key: bool = False, path: str | None = None, **values: object) -> Hit:
+def hit(where: Iterable[str | int], *, at_key: bool = False, path: str | None = None, **values: object) -> Hit:
     return Hit(tuple(where), values, at_key, path)
 
 
@@ -64,6 +69,12 @@ class Rule:
         return tuple(
             name for _, name, _, _ in string.Formatter().parse(self.template) if name is not None
         )
+
+    def hits(self, *subject: object) -> Iterator[Hit]:
+        """What the check finds in ``subject`` (checks_for gives only rules that have one)."""
+        if self.check is None:
+            raise TypeError(f"rule {self.id} has no check: its findings come from the loader or the schema layer")
+        return self.check(*subject)
 
     def render(self, **values: object) -> str:
         shown = {k: _show(v) for k, v in values.items()}
@@ -91,10 +102,28 @@ RULES: dict[str, Rule] = {}
 GROUPS = ("history",)
 
 
+# A check function: the decorator hands it back unchanged, signature and all.
+Check = TypeVar("Check", bound=Callable[..., Iterator[Hit]])
+
+
+@overload
+def rule(
+    id: str, *, severity: str, article: str, title: str, template: str,
+    scope: str | tuple[str, ...], doc: str, group: str | None = None,
+) -> Rule: ...
+
+
+@overload
+def rule(
+    id: str, *, severity: str, article: str, title: str, template: str,
+    scope: str | tuple[str, ...], doc: None = None, group: str | None = None,
+) -> Callable[[Check], Check]: ...
+
+
 def rule(
     id: str, *, severity: str, article: str, title: str, template: str,
     scope: str | tuple[str, ...], doc: str | None = None, group: str | None = None,
-) -> Any:
+) -> Rule | Callable[[Check], Check]:
     """Register a rule: the one way to put a rule in the catalogue.
 
     With ``doc``, the rule has no check (its findings come from the loader or
@@ -116,7 +145,7 @@ def rule(
     if doc is not None:
         return register(None, doc)
 
-    def decorate(check: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
+    def decorate(check: Check) -> Check:
         register(check, check.__doc__ or "")
         return check
 

@@ -50,8 +50,10 @@ from .process.calendar import CALENDAR_DIR, MissingCalendarYear, WorkingCalendar
 from .process.machine import Transition, application_transition, center_transition
 from .process.publicity import PublicityWindow, publicity_window
 from .registry_files import POLICY, STAFF, kind_of
-from .rules.changes import protected_paths  # importing the family G package registers G901-G924
-from .catalog import RULES, Hit, checks_for
+from .path_roles import protected_paths
+from .rules import changes as _family_g  # noqa: F401  (importing the package registers G901-G924)
+from .catalog import RULES, Hit, Where, checks_for
+from .change_set import Added, Change, HistoryDiff, Rewrite
 from .engine import Actor, ChangeContext, findings_for
 from .schema_check import errors_to_findings, validate_model
 
@@ -59,82 +61,14 @@ from .schema_check import errors_to_findings, validate_model
 # registers) are needed here; the per-record rule modules are not imported.
 
 RECORD_KINDS = ("application", "center")
-_EVENT_MODELS: dict[str, type[BaseModel]] = {"application": ApplicationEvent, "center": CenterEvent}
+_EVENT_MODELS: dict[str, type[ApplicationEvent] | type[CenterEvent]] = {
+    "application": ApplicationEvent, "center": CenterEvent}
 
 
 class StaffUnavailable(TicregError):
     """--actor was given but the base has no staff.yml that can be read."""
 
     exit_code = EXIT_FINDINGS
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """A base history entry that is not the same at the same place in the head."""
-
-    index: int
-    where: tuple  # the first differing node in the head
-    head: str
-    base: str
-
-
-@dataclass
-class Added:
-    """One history entry appended by the change, and where it leaves the record."""
-
-    index: int
-    where: tuple
-    event: BaseModel | None  # None: the entry does not fit the event model
-    problem: str | None
-    before: str | None  # the state it is recorded in; None: unknown (see HistoryDiff)
-    transition: Transition | None
-    previous_date: dt.date | None  # the latest date recorded before it
-    window: PublicityWindow | None = None  # for a certification: the publicity it follows
-    window_problem: tuple[str, str] | None = None  # (why the window is unknown, what to do)
-
-
-@dataclass
-class HistoryDiff:
-    record: str  # "application" or "center"
-    app_kind: str | None  # certification, direct-certification or change
-    rewritten: list[Rewrite]
-    removed: list[str]  # base entries missing at the end of the head's history
-    base_state: str | None  # None when the base history cannot be read or the kind is unknown
-    added: list[Added]
-
-    @property
-    def prefix_intact(self) -> bool:
-        return not self.rewritten and not self.removed
-
-
-@dataclass
-class Change:
-    """One changed path and, for application and center files, both versions."""
-
-    path: str  # relative to the repository's top folder
-    shown: str  # as findings show it (relative to the working directory)
-    status: str  # A, M or D
-    kind: str | None  # registry file kind; None outside the registry
-    department: str | None = None  # an application's department folder
-    base: LoadedFile | None = None
-    head: LoadedFile | None = None
-    history: HistoryDiff | None = None
-    renamed_to: "Change | None" = None
-    first_difference: tuple | None = None
-    profile_difference: tuple | None = None  # first changed field outside `history`
-    profile_base_value: str | None = None
-    non_file: str | None = None  # the head's entry when it is not a regular file (G915), e.g. "符号链接"
-    # Top-level fields whose values differ (history and id aside: G901-G904 judge those),
-    # each with where the difference starts in the head.
-    changed_fields: dict[str, tuple] = field(default_factory=dict)
-
-    @property
-    def base_raw(self):
-        return self.base.data if self.base is not None else None
-
-    @property
-    def head_raw(self):
-        return self.head.data if self.head is not None else None
 
 
 @dataclass
@@ -260,7 +194,7 @@ def without_empty_keys(value):
     return value
 
 
-def first_difference(base, head, where: tuple = (), skip: frozenset = frozenset()) -> tuple | None:
+def first_difference(base: object, head: object, where: Where = (), skip: frozenset[str] = frozenset()) -> Where | None:
     """Where in ``head`` the first difference from ``base`` is (None: equal as values)."""
     if isinstance(base, dict) and isinstance(head, dict):
         for key, value in head.items():
@@ -309,7 +243,8 @@ def _items(raw) -> list:
     return history if isinstance(history, list) else []
 
 
-def _parse_event(model: type[BaseModel], item, shown: str) -> tuple[BaseModel | None, str | None]:
+def _parse_event(model: type[ApplicationEvent] | type[CenterEvent], item: object,
+                 shown: str) -> tuple[ApplicationEvent | CenterEvent | None, str | None]:
     try:
         return model.model_validate(item, context={}), None
     except ValidationError as exc:
@@ -347,8 +282,9 @@ class _Replay:
 
     def transition(self, event: ApplicationEvent | CenterEvent) -> Transition | None:
         assert self.state is not None
-        if self.record == "center":
+        if isinstance(event, CenterEvent):  # the event model follows the record
             return center_transition(self.state, event)
+        assert self.app_kind is not None  # an application's state is known only with its kind
         return application_transition(self.state, event, self.app_kind)
 
     def follow(self, event: ApplicationEvent | CenterEvent, t: Transition) -> None:
@@ -361,8 +297,7 @@ class _Replay:
         self.latest = event.date if self.latest is None else max(self.latest, event.date)
 
 
-def _analyse_history(change: Change, ctx: PullRequestContext) -> HistoryDiff:
-    record = change.kind
+def _analyse_history(change: Change, record: str, ctx: PullRequestContext) -> HistoryDiff:
     model = _EVENT_MODELS[record]
     app_kind = _application_kind(change) if record == "application" else None
     base_items = _items(change.base_raw) if change.base_raw is not None else []
@@ -388,7 +323,8 @@ def _rewrites(base_items: list, head_items: list) -> list[Rewrite]:
     return rewritten
 
 
-def _replay_base(replay: _Replay, base_items: list, model: type[BaseModel], shown: str) -> None:
+def _replay_base(replay: _Replay, base_items: list[object], model: type[ApplicationEvent] | type[CenterEvent],
+                 shown: str) -> None:
     """The state at the base: an illegal base event is skipped, as validate's replay does."""
     for item in base_items:
         event, _ = _parse_event(model, item, shown)
@@ -403,7 +339,8 @@ def _replay_base(replay: _Replay, base_items: list, model: type[BaseModel], show
 
 
 def _replay_added(
-    replay: _Replay, items: list, first: int, model: type[BaseModel], shown: str, ctx: PullRequestContext
+    replay: _Replay, items: list[object], first: int, model: type[ApplicationEvent] | type[CenterEvent], shown: str,
+    ctx: PullRequestContext,
 ) -> list[Added]:
     """Each appended entry, the state it is recorded in and the transition it makes."""
     added: list[Added] = []
@@ -433,7 +370,8 @@ def _find_window(entry: Added, ctx: PullRequestContext, published: dt.date) -> N
 
 
 def _analyse(change: Change, ctx: PullRequestContext) -> None:
-    if change.kind not in RECORD_KINDS:
+    record = change.kind
+    if record is None or record not in RECORD_KINDS:
         return
     base, head = change.base_raw, change.head_raw
     if change.status == "M" and base is not None and head is not None:
@@ -446,22 +384,23 @@ def _analyse(change: Change, ctx: PullRequestContext) -> None:
     if change.status == "M" and isinstance(base, dict) and isinstance(head, dict):
         change.changed_fields = changed_fields(base, head)
     if head is not None and (change.status == "A" or base is not None):
-        change.history = _analyse_history(change, ctx)
+        change.history = _analyse_history(change, record, ctx)
 
 
 _NOT_PROFILE = frozenset({"history", "id"})
 
 
-def changed_fields(base: dict, head: dict) -> dict[str, tuple]:
+def changed_fields(base: dict[str, object], head: dict[str, object]) -> dict[str, Where]:
     """Each changed top-level field and where its first difference is in the head
     (a removed field: the top-level mapping)."""
-    found = {}
+    found: dict[str, Where] = {}
     for key in [*head, *(k for k in base if k not in head)]:
         if key in _NOT_PROFILE or not isinstance(key, str):
             continue
         if without_empty_keys(base.get(key)) == without_empty_keys(head.get(key)):
             continue
-        found[key] = first_difference(base.get(key), head.get(key), (key,)) if key in head else ()
+        where = first_difference(base.get(key), head.get(key), (key,)) if key in head else ()
+        found[key] = where if where is not None else (key,)  # never None: the values differ
     return found
 
 
@@ -552,7 +491,7 @@ def _load_records(records: list[Change], repo: Repository, base: str, head: str 
 
 def _pair_renames(records: list[Change]) -> None:
     """A rename is a deletion plus an addition; pair them by record id."""
-    added_ids = {}
+    added_ids: dict[tuple[str | None, object], Change] = {}
     for change in records:
         if change.status == "A" and isinstance(change.head_raw, dict):
             added_ids.setdefault((change.kind, change.head_raw.get("id")), change)
@@ -580,7 +519,7 @@ def _judge(changes: dict[str, Change], records: list[Change], ctx: PullRequestCo
             return target.shown, _position(target, h)
 
         for rule in rules:
-            findings.extend(findings_for(rule, rule.check(change, ctx), place))
+            findings.extend(findings_for(rule, rule.hits(change, ctx), place))
     return findings
 
 

@@ -29,7 +29,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
+from ticreg_schemas.application import Application, ChangeApplication
+from ticreg_schemas.center import Center
+
+from .engine import Checked, RegistryContext
 from .errors import MissingCalendarYear, RegistryHasErrors
 from .process.calendar import CALENDAR_DIR
 from .process.evaluation import evaluation_status
@@ -116,20 +121,27 @@ def collect(root: Path, cwd: Path, as_of: dt.date) -> list[Deadline]:
     return deadlines(ctx, as_of, calendar_dir=display_path(root / CALENDAR_DIR, cwd))
 
 
-def deadlines(ctx, as_of: dt.date, *, calendar_dir: str = f"registry/{CALENDAR_DIR}") -> list[Deadline]:
+def deadlines(ctx: RegistryContext, as_of: dt.date, *, calendar_dir: str = f"registry/{CALENDAR_DIR}") -> list[Deadline]:
     """The deadlines of a validated registry Context (see ticreg.validate.registry_context)."""
     items: list[Deadline] = []
     for record in ctx.records:
-        if record.model is None:
-            continue
-        if record.kind == "application":
-            items.extend(_application_items(record, ctx, as_of, calendar_dir))
-        elif record.kind == "center":
-            items.extend(_center_items(record, ctx, as_of))
+        model = record.model
+        if isinstance(model, Center):
+            items.extend(_center_items(Checked(record, model), ctx, as_of))
+        elif isinstance(model, Application):
+            items.extend(_application_items(Checked(record, model), ctx, as_of, calendar_dir))
     return sorted(items, key=lambda d: (d.date, KINDS.index(d.kind), d.record, d.cycle or 0))
 
 
-def _as_of(model, as_of: dt.date):
+@overload
+def _as_of(model: Center, as_of: dt.date) -> Center: ...
+
+
+@overload
+def _as_of(model: Application, as_of: dt.date) -> Application: ...
+
+
+def _as_of(model: Application | Center, as_of: dt.date) -> Application | Center:
     """The record as it stood on ``as_of``: its events up to that day."""
     history = [e for e in model.history if e.date <= as_of]
     return model if len(history) == len(model.history) else model.model_copy(update={"history": history})
@@ -139,12 +151,13 @@ def _status(days: int) -> str:
     return UPCOMING if days > 0 else DUE if days == 0 else OVERDUE
 
 
-def _application_items(record, ctx, as_of: dt.date, calendar_dir: str) -> list[Deadline]:
+def _application_items(record: Checked[Application], ctx: RegistryContext, as_of: dt.date,
+                       calendar_dir: str) -> list[Deadline]:
     model = _as_of(record.model, as_of)
     steps = list(replay_application(model))
     state = final_state(steps)
-    if state not in ("in-publicity", "objection-pending"):
-        return []
+    if state not in ("in-publicity", "objection-pending") or isinstance(model, ChangeApplication):
+        return []  # a change is never published
     published = objection = dismissed = None
     for step in steps:
         if step.transition is None:
@@ -167,6 +180,7 @@ def _application_items(record, ctx, as_of: dt.date, calendar_dir: str) -> list[D
         ) from None
     name = model.proposed_name
     if state == "objection-pending":
+        assert objection is not None  # a replayed objection-pending state follows an objection-raised step
         days = (window.end - as_of).days
         title = f"{name} 公示期截止，{_zh(objection)}收到的异议待处理"
         return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days)]
@@ -183,7 +197,7 @@ def _application_items(record, ctx, as_of: dt.date, calendar_dir: str) -> list[D
     return [Deadline(CERTIFICATION, window.certifiable_from, model.id, record.path, title, status, days)]
 
 
-def _center_items(record, ctx, as_of: dt.date) -> list[Deadline]:
+def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date) -> list[Deadline]:
     model = _as_of(record.model, as_of)
     if final_state(replay_center(model)) in ("revoked", "revocation-decided", "new"):
         return []

@@ -18,7 +18,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ticreg_schemas import Policy
 from ticreg_schemas.departments import Department
@@ -29,6 +30,11 @@ from .process.calendar import WorkingCalendar
 from .process.machine import ROLES
 from .registry_files import Record
 from .schema_check import field_label
+
+if TYPE_CHECKING:  # for annotations only
+    from ticreg_schemas import Center, Departments
+    from ticreg_schemas.application import Application
+    from ticreg_schemas.common import RegistryModel
 
 # Where a hit is reported: the shown path and the (line, column) in it.
 Place = Callable[[Hit], tuple[str, tuple[int, int]]]
@@ -48,6 +54,27 @@ def findings_for(rule: Rule, hits: Iterable[Hit], place: Place, model_type: type
         yield rule.finding(path, pos, **values)
 
 
+# The model a checked file holds.
+M = TypeVar("M", bound="RegistryModel", covariant=True)
+
+
+@dataclass(frozen=True)
+class Checked(Generic[M]):
+    """A registry file whose content passed its schema, with its model's type:
+    what the cross-file checks compare."""
+
+    record: Record
+    model: M
+
+    @property
+    def path(self) -> str:
+        return self.record.path
+
+    @property
+    def relative(self) -> PurePosixPath:
+        return self.record.relative
+
+
 @dataclass
 class RegistryContext:
     """What a record check may consult besides the record it looks at."""
@@ -55,9 +82,10 @@ class RegistryContext:
     policy: Policy
     records: list[Record]
     departments: dict[str, Department] = field(default_factory=dict)
-    applications: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    centers: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    department_record: Record | None = None
+    # By the ID written in the file; several files under one ID are X501's finding.
+    applications: dict[str, list[Checked[Application]]] = field(default_factory=lambda: defaultdict(list))
+    centers: dict[str, list[Checked[Center]]] = field(default_factory=lambda: defaultdict(list))
+    department_record: Checked[Departments] | None = None
     # IDs written in application and center files, valid or not: a reference
     # to a file that exists but has a schema error is not a broken reference.
     application_ids: set[str] = field(default_factory=set)
@@ -66,8 +94,9 @@ class RegistryContext:
     today: dt.date | None = None
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
     # Values several checks derive from one model (a replayed history, say),
-    # computed once per run; keyed by id(model), stable while records live.
-    derived: dict[int, Any] = field(default_factory=dict)
+    # computed once per run; keyed by (what, id(model)), stable while records
+    # live. The module that stores a value reads it back as the type it stored.
+    derived: dict[tuple[str, int], Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

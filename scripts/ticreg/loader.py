@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, overload
 
 import yaml
 from yaml import _yaml as libyaml
@@ -37,7 +38,6 @@ from yaml.events import (
     DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
-    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -103,13 +103,25 @@ class PosList(list):
 @dataclass
 class LoadedFile:
     path: str
-    data: object = None
+    data: PosDict | None = None  # None: unreadable, empty or not a mapping (a finding says which)
     findings: list[Finding] = field(default_factory=list)
     root_pos: Position = (1, 1)
 
     @property
     def ok(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
+
+
+@overload
+def without_positions(node: dict[str, Any]) -> dict[str, object]: ...
+
+
+@overload
+def without_positions(node: list[Any]) -> list[object]: ...
+
+
+@overload
+def without_positions(node: object) -> object: ...
 
 
 def without_positions(node: object) -> object:
@@ -152,8 +164,9 @@ def _finding(path: str, pos: Position, rule_id: str, **values: object) -> Findin
     return RULES[rule_id].finding(path, pos, **values)
 
 
-def _mark(mark: yaml.Mark) -> Position:
-    return (mark.line + 1, mark.column + 1)
+def _mark(mark: yaml.Mark | libyaml.Mark | None) -> Position:
+    # libyaml marks every event; the type allows an event built without marks.
+    return (1, 1) if mark is None else (mark.line + 1, mark.column + 1)
 
 
 def _line_col_of_offset(text: str, offset: int) -> Position:
@@ -215,14 +228,13 @@ def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
         return result
     if _refuse_raw_characters(text, result):
         return result
-    _parse(text, result)
-    if result.data is None and not result.findings:
+    top = _parse(text, result)
+    if isinstance(top, PosDict):
+        result.data = top
+    elif top is not None:
+        result.findings.append(_finding(display_path, result.root_pos, "L108", actual=_kind_name(top)))
+    elif not result.findings:
         result.findings.append(_finding(display_path, (1, 1), "L107"))
-    elif result.data is not None and not isinstance(result.data, PosDict):
-        result.findings.append(
-            _finding(display_path, result.root_pos, "L108", actual=_kind_name(result.data))
-        )
-        result.data = None
     return result
 
 
@@ -270,7 +282,8 @@ def _refused_in_scalar(event: ScalarEvent, text: str) -> tuple[str, Position] | 
     if found is None:
         return None
     char = found[1]
-    start, end = event.start_mark.index, event.end_mark.index
+    start = event.start_mark.index if event.start_mark is not None else 0
+    end = event.end_mark.index if event.end_mark is not None else len(text)
     offset = text.find(char, start, end)
     if offset < 0:  # written as an escape: point at the backslash
         for escape in _ESCAPE.finditer(text, start, end):
@@ -283,7 +296,8 @@ def _refused_in_scalar(event: ScalarEvent, text: str) -> tuple[str, Position] | 
     return char, pos
 
 
-def _parse(text: str, result: LoadedFile) -> None:
+def _parse(text: str, result: LoadedFile) -> object:
+    """The document's top node (None when there is none or it cannot be read); findings go to ``result``."""
     # Swap YAML 1.1-only line breaks out (only when present and the stand-ins
     # are not already used, so the swap back is exact).
     swapped = any(c in text for c in _YAML11_BREAKS) and not any(c in text for c in _STAND_INS)
@@ -293,13 +307,13 @@ def _parse(text: str, result: LoadedFile) -> None:
         tree.build(parser)
     except yaml.MarkedYAMLError as exc:
         result.findings.append(_syntax_error_finding(exc, text, result.path))
-        tree.root = None
+        return None
     except yaml.YAMLError as exc:
         result.findings.append(_reader_error_finding(exc, text, result.path))
-        tree.root = None
+        return None
     finally:
-        result.data = tree.root
         parser.dispose()
+    return tree.root
 
 
 class _TreeBuilder:
@@ -344,14 +358,15 @@ class _TreeBuilder:
             if handler is not None and handler(event):
                 return
 
-    def _refuse_anchor_and_tag(self, event: NodeEvent, pos: Position) -> None:
+    def _refuse_anchor_and_tag(self, event: ScalarEvent | CollectionStartEvent, pos: Position) -> None:
         if event.anchor is not None:
             self.findings.append(_finding(self.path, pos, "L105", actual="&" + event.anchor))
         if event.tag is not None and event.tag != "!":
             self.findings.append(_finding(self.path, pos, "L106", actual=event.tag))
 
     def _scalar(self, event: ScalarEvent) -> bool:
-        pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = event.start_mark  # inline, not _mark(): this runs for every scalar of every file
+        pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         style = event.style
         value: str | None = event.value
         if style == '"' or "\t" in event.value:
@@ -392,7 +407,7 @@ class _TreeBuilder:
 
     def _alias(self, event: AliasEvent) -> bool:
         pos = _mark(event.start_mark)
-        self.findings.append(_finding(self.path, pos, "L105", actual="*" + event.anchor))
+        self.findings.append(_finding(self.path, pos, "L105", actual="*" + (event.anchor or "")))
         self._place(None, pos, False)
         return False
 

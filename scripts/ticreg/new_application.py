@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -71,7 +72,7 @@ def _county_of(department: Department, template_data: dict[str, object]) -> dict
 
 def new_application(
     root: Path, cwd: Path, department: str, application_id: str, kind: str, *, today: dt.date,
-    logins: list[str] = (),
+    logins: Sequence[str] = (),
 ) -> Created:
     """Write the template for ``kind`` as registry/applications/<department>/<id>.yml
     (with ``logins`` as its applicant_logins when given)."""
@@ -99,10 +100,11 @@ def new_application(
 
     template = templates_dir(root) / TEMPLATES[kind]
     bom, text = decode(template.read_bytes())
-    template_data = load_bytes(text.encode("utf-8"), str(template))
-    if not template_data.ok or without_positions(template_data.data).get("kind") != kind:
+    loaded_template = load_bytes(text.encode("utf-8"), str(template))
+    template_data = loaded_template.data
+    if not loaded_template.ok or template_data is None or template_data.get("kind") != kind:
         raise TicregError(f"模板 {template} 无法读取或申报类型不是 {kind}")
-    expected = without_positions(template_data.data)
+    expected = without_positions(template_data)
     place = _county_of(departments[department], expected)
     new_text = _fill_template(text, str(template), application_id, department, today, logins, place)
     expected.update(id=application_id, organizing_department=department, **place,
@@ -119,11 +121,12 @@ def new_application(
         raise UsageError(f"{shown} 已存在，不会覆盖") from None
     skip = {"id", "kind", "organizing_department", "history", *(("applicant_logins",) if logins else ())}
     fill_in = [key for key in expected if key not in skip]
-    placeholder = expected.get("center_id") if kind == "change" else None
+    center_id = expected.get("center_id")
+    placeholder = center_id if kind == "change" and isinstance(center_id, str) else None
     return Created(shown, kind, fill_in, placeholder)
 
 
-def check_logins(logins) -> list[str]:
+def check_logins(logins: Iterable[str]) -> list[str]:
     """GitHub logins given on the command line, each checked; duplicates (ignoring case) dropped."""
     kept: list[str] = []
     for login in logins:
@@ -138,7 +141,7 @@ def check_logins(logins) -> list[str]:
 
 
 def _fill_template(
-    text: str, where: str, application_id: str, department: str, today: dt.date, logins: list[str] = (),
+    text: str, where: str, application_id: str, department: str, today: dt.date, logins: Sequence[str] = (),
     place: dict[str, str] | None = None,
 ) -> str:
     layout = Layout(text, where)

@@ -26,13 +26,14 @@ import datetime as dt
 import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ticreg_schemas import APPLICATION_MODELS, Center
-from ticreg_schemas.application import ApplicationEvent
+from ticreg_schemas import APPLICATION_MODELS, Center, Policy
+from ticreg_schemas.application import Application, ApplicationEvent
 from ticreg_schemas.center import CenterEvent
 from ticreg_schemas.common import IDENTIFIER
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS
@@ -42,12 +43,12 @@ from .file_entries import FILE, entry_finding, entry_kind_under
 from .findings import Finding
 from .history_append import RecordRefused, append_event, decode
 from .unprintable import REFUSED, describe, remedy
-from .loader import load_bytes, without_positions
+from .loader import PosDict, load_bytes, without_positions
 from .process.machine import APPLICATION_STATES, CENTER_STATES
 from .process.replay import final_state, replay_application, replay_center
 from .registry_context import load_calendar, load_policy
 from .registry_files import APPLICATIONS, CENTERS, display_path, shown_under
-from .catalog import RULES, checks_for
+from .catalog import RULES, Where, checks_for
 from .rules import load_all
 from .engine import RegistryContext, findings_for
 from .safe_files import LockedFile, locked
@@ -159,7 +160,7 @@ def find_target(root: Path, record_id: str) -> Target:
 # ---------------------------------------------------------------------------
 
 
-def build_event(event_name: str, fields: dict) -> dict:
+def build_event(event_name: str, fields: dict[str, Any]) -> dict[str, Any]:
     """The new event: date and event first, then the given fields in the usual order."""
     given = {k: v for k, v in fields.items() if v is not None and v is not False}
     order = _CHANGED_ORDER if event_name == "changed" else FIELD_ORDER
@@ -175,12 +176,12 @@ def _line(finding: Finding) -> str:
     return f"  {finding.rule} {finding.message}"
 
 
-def _refuse(where: str, findings: list[Finding], hints: list[str] = ()) -> RecordRefused:
+def _refuse(where: str, findings: list[Finding], hints: Sequence[str] = ()) -> RecordRefused:
     body = "\n".join([_line(f) for f in findings] + [f"  提示：{h}" for h in hints])
     return RecordRefused(f"不能记录，{where} 未作任何改动：\n{body}")
 
 
-def _messages(findings: list[Finding]) -> Counter:
+def _messages(findings: list[Finding]) -> Counter[tuple[str, str, str, str]]:
     return Counter((f.path, f.rule, f.severity, f.message) for f in findings)
 
 
@@ -211,7 +212,8 @@ def _option_hints(findings: list[Finding], event_name: str, target: Target) -> l
     return hints
 
 
-def _rule_findings(model, ctx: RegistryContext, index: int, shown: str, extra: set[tuple]) -> list[Finding]:
+def _rule_findings(model: Application | Center, ctx: RegistryContext, index: int, shown: str,
+                   extra: set[tuple[str, Where]]) -> list[Finding]:
     """What the history rules say about item ``index``, and the (rule, place) pairs in ``extra``."""
     load_all()  # the same checks validation runs
     scope = "center" if isinstance(model, Center) else "application"
@@ -219,12 +221,12 @@ def _rule_findings(model, ctx: RegistryContext, index: int, shown: str, extra: s
     for rule in checks_for(scope):
         if rule.group != "history":
             continue
-        hits = (h for h in rule.check(model, ctx) if h.where[:2] == ("history", index) or (rule.id, h.where) in extra)
+        hits = (h for h in rule.hits(model, ctx) if h.where[:2] == ("history", index) or (rule.id, h.where) in extra)
         found.extend(findings_for(rule, hits, lambda h: (shown, (0, 0)), type(model)))
     return found
 
 
-def _last_publicity_index(model) -> int | None:
+def _last_publicity_index(model: Application) -> int | None:
     index = None
     for step in replay_application(model):
         if step.event.event == "publicity-started" and step.transition is not None:
@@ -252,19 +254,26 @@ def record_event(
 class _Models:
     """The pydantic models that judge the file and its events, and the states of its process."""
 
-    file: type
-    event: type
-    states: dict
+    file: type[Application] | type[Center]
+    states: dict[str, str]
+
+    def with_history(self, raw: PosDict, history: list[object], context: dict[str, object]) -> Application | Center:
+        """The file's model holding only ``history``, typed by the event model
+        (ValidationError when an event is not valid)."""
+        if issubclass(self.file, Center):
+            return Center.model_construct(history=TypeAdapter(list[CenterEvent]).validate_python(history, context=context))
+        events = TypeAdapter(list[ApplicationEvent]).validate_python(history, context=context)
+        return self.file.model_construct(kind=raw["kind"], history=events)
 
 
 def _models_for(target: Target, raw: dict, shown: str) -> _Models:
     if target.kind == "center":
-        return _Models(Center, CenterEvent, CENTER_STATES)
+        return _Models(Center, CENTER_STATES)
     kind = raw.get("kind")
     model_class = APPLICATION_MODELS.get(kind) if isinstance(kind, str) else None
     if model_class is None:
         raise RecordRefused(f"{shown} 的申报类型 kind 缺失或无效，无法判断办理流程；请先运行 ticreg validate 修正")
-    return _Models(model_class, ApplicationEvent, APPLICATION_STATES)
+    return _Models(model_class, APPLICATION_STATES)
 
 
 def _event_for(target: Target, raw: dict, shown: str, event_name: str, fields: dict) -> dict:
@@ -295,34 +304,31 @@ def _refuse_invisible(shown: str, raw_event: dict) -> None:
                               for _, c in invisible], [f"字段 {k} 的值中有此字符" for k, _ in invisible])
 
 
-def _checked_shape(models: _Models, raw: dict, history_raw: list, raw_event: dict, shown: str, policy,
-                   hints: Callable[[list[Finding]], list[str]]):
+def _checked_shape(models: _Models, raw: PosDict, history_raw: list[object], raw_event: dict[str, Any], shown: str,
+                   policy: Policy, hints: Callable[[list[Finding]], list[str]]) -> Application | Center:
     """The typed model with the new event, judged by the same models and messages as validation."""
-    schema_context = {"policy": policy}
+    schema_context: dict[str, object] = {"policy": policy}
     _, before = validate_model(models.file, without_positions(raw), shown, schema_context)
-    appended = {**without_positions(raw), "history": without_positions(history_raw) + [raw_event]}
+    history = without_positions(history_raw) + [raw_event]
+    appended = {**without_positions(raw), "history": history}
     _, after = validate_model(models.file, appended, shown, schema_context)
     new_schema = _new_findings(after, before)
     if new_schema:
         raise _refuse(shown, new_schema, hints(new_schema))
     try:
-        typed = TypeAdapter(list[models.event]).validate_python(
-            without_positions(history_raw) + [raw_event], context=schema_context
-        )
+        return models.with_history(raw, history, schema_context)
     except ValidationError:
         raise _refuse(shown, before, ["现有办理记录本身有错误，请先按 ticreg validate 的报告修正"]) from None
-    if models.file is Center:
-        return Center.model_construct(history=typed)
-    return models.file.model_construct(kind=raw["kind"], history=typed)
 
 
-def _check_process(root: Path, cwd: Path, target: Target, shown: str, model, ctx: RegistryContext, index: int, event: dict,
+def _check_process(root: Path, cwd: Path, target: Target, shown: str, model: Application | Center, ctx: RegistryContext,
+                   index: int, event: dict[str, Any],
                    hints: Callable[[list[Finding]], list[str]]) -> Path | None:
     """Order, dates, publicity window, by the rules validation runs; for a certification,
     the center file it needs (returned)."""
     certifying = target.kind == "application" and event["event"] == "certified"
-    extra: set[tuple] = set()
-    if certifying:
+    extra: set[tuple[str, Where]] = set()
+    if certifying and not isinstance(model, Center):
         published = _last_publicity_index(model)
         if published is not None:
             # No calendar year for the window: F805 names the file to add.
@@ -391,10 +397,10 @@ def _record_locked(
 ) -> Recorded:
     original = lock.read()
     loaded = load_bytes(original, shown)
-    if not loaded.ok:
+    raw = loaded.data
+    if raw is None or not loaded.ok:
         raise _refuse(shown, [f for f in loaded.findings if f.severity == "error"],
                       ["文件本身无法读取，请先按 ticreg validate 的报告修正"])
-    raw = loaded.data
     policy = load_policy(root)
     calendar = load_calendar(root)
     models = _models_for(target, raw, shown)
@@ -422,9 +428,9 @@ def _record_locked(
     return _recorded(root, cwd, target, shown, models, model, index, event, caused)
 
 
-def _recorded(root: Path, cwd: Path, target: Target, shown: str, models: _Models, model, index: int,
-              event: dict, caused: list[Finding]) -> Recorded:
-    steps = list(replay_center(model) if target.kind == "center" else replay_application(model))
+def _recorded(root: Path, cwd: Path, target: Target, shown: str, models: _Models, model: Application | Center,
+              index: int, event: dict[str, Any], caused: list[Finding]) -> Recorded:
+    steps = list(replay_center(model)) if isinstance(model, Center) else list(replay_application(model))
     state = final_state(steps)
     transition = steps[-1].transition
     notes = []

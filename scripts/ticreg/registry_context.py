@@ -7,7 +7,7 @@ pointer to ``ticreg validate``, which reports what is wrong and where.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import RegistryHasErrors
 from .loader import load_file
@@ -16,9 +16,13 @@ from .schema_check import validate_model
 
 if TYPE_CHECKING:  # imported where used: a command that reads one other file does not build these models
     from ticreg_schemas import Policy
+    from ticreg_schemas.common import RegistryModel
 
 
-def load_model(path: Path, model):
+M = TypeVar("M", bound="RegistryModel")
+
+
+def load_model(path: Path, model: type[M]) -> M:
     """One registry file through the safe loader and its model, or RegistryHasErrors."""
     loaded = load_file(path, str(path))
     if loaded.ok and loaded.data is not None:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from .file_entries import FILE, FOLDER, LINK, SPECIAL, entry_finding, entry_kind
 from .findings import Finding
-from .loader import LoadedFile, load_file
+from .loader import LoadedFile, PosDict, load_file
+
+if TYPE_CHECKING:  # for annotations only: listing and loading files builds no model
+    from ticreg_schemas.common import RegistryModel
 
 POLICY = "policy.yml"
 DEPARTMENTS = "departments.yml"
@@ -80,8 +82,8 @@ class Record:
     relative: PurePosixPath  # relative to the registry root
     kind: str | None
     entry: str = FILE  # what is at the path: a file, or (reported as such) a folder, link or special file
-    raw: object = None
-    model: BaseModel | None = None
+    raw: PosDict | None = None  # None: not read, or not a mapping (a loader finding says why)
+    model: RegistryModel | None = None
     findings: list[Finding] = field(default_factory=list)
     # Values derived from this record once per run and shared between checks.
     derived: dict[str, object] = field(default_factory=dict)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,7 +19,10 @@ from ticreg_schemas.common import FIELD_NAME_PATTERN, IDENTIFIER_PATTERN, Decima
 
 from .findings import Finding
 from .loader import locate
-from .catalog import RULES
+from .catalog import RULES, Where
+
+# A Pydantic error (ErrorDetails) or its ctx, read by key.
+ErrorFields = Mapping[str, Any]
 
 _PATTERN_HINTS = {
     IDENTIFIER_PATTERN: "只能用小写字母、数字和连字符，且不以连字符开头或结尾",
@@ -31,7 +35,7 @@ _PATTERN_HINTS = {
 }
 
 
-def _pattern_hint(err: dict, ctx: dict) -> str:
+def _pattern_hint(err: ErrorFields, ctx: ErrorFields) -> str:
     pattern = str(ctx.get("pattern", ""))
     for prefix, hint in _PATTERN_HINTS.items():
         if pattern.startswith(prefix):
@@ -39,15 +43,15 @@ def _pattern_hint(err: dict, ctx: dict) -> str:
     return f"格式不符（应匹配 {pattern}）"
 
 
-def _not_below(err: dict, ctx: dict) -> str:
+def _not_below(err: ErrorFields, ctx: ErrorFields) -> str:
     return f"不能小于 {ctx.get('ge', ctx.get('gt'))}"
 
 
-def _not_above(err: dict, ctx: dict) -> str:
+def _not_above(err: ErrorFields, ctx: ErrorFields) -> str:
     return f"不能大于 {ctx.get('le', ctx.get('lt'))}"
 
 
-def _fixed(text: str) -> Callable[[dict, dict], str]:
+def _fixed(text: str) -> Callable[[ErrorFields, ErrorFields], str]:
     """An explanation that needs nothing from the error."""
     return lambda err, ctx: text
 
@@ -59,7 +63,7 @@ _LIST = _fixed("应为列表（每项以“- ”开头）")
 _BOOLEAN = _fixed("应为 true 或 false（不接受 yes、no、是、否）")
 
 # Pydantic error type -> the Chinese explanation, from the error and its ctx.
-_EXPLANATIONS: dict[str, Callable[[dict, dict], str]] = {
+_EXPLANATIONS: dict[str, Callable[[ErrorFields, ErrorFields], str]] = {
     "string_type": lambda err, ctx: "不能为空" if err.get("input") is None else "应为文本，不能是列表或映射",
     "string_too_short": _fixed("不能为空"),
     "string_too_long": lambda err, ctx: f"过长，最多 {ctx.get('max_length')} 个字符",
@@ -92,7 +96,7 @@ _EXPLANATIONS: dict[str, Callable[[dict, dict], str]] = {
 }
 
 
-def _explain(err: dict) -> str:
+def _explain(err: ErrorFields) -> str:
     explain = _EXPLANATIONS.get(err["type"])
     if explain is None:
         return str(err.get("msg", "取值无效"))
@@ -146,7 +150,10 @@ def field_label(model: type[BaseModel], loc: tuple) -> str:
     return f"{dotted}（{title}）" if title else dotted
 
 
-def validate_model(model: type[BaseModel], raw: object, path: str, context: dict) -> tuple[BaseModel | None, list[Finding]]:
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_model(model: type[M], raw: object, path: str, context: dict[str, object]) -> tuple[M | None, list[Finding]]:
     try:
         value = model.model_validate(raw, context=context)
     except ValidationError as exc:
@@ -186,7 +193,7 @@ def quoted_numbers(value: BaseModel, raw: object, path: str) -> list[Finding]:
     """S111 for a number field written in quotes ("5600000" is text): the
     loader marks quoted values (PosDict.quoted); validation alone cannot tell."""
     findings = []
-    stack = [(value, raw, ())]
+    stack: list[tuple[BaseModel, object, Where]] = [(value, raw, ())]
     while stack:
         model, node, where = stack.pop()
         if not isinstance(node, dict):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
-from ticreg_schemas import APPLICATION_MODELS, FILE_MODELS, Policy
+from ticreg_schemas import FILE_MODELS, Policy
+from ticreg_schemas.application import Application
 
 from .registry_context import load_policy
 
@@ -34,8 +35,7 @@ def _inject_policy_lists(node: object, policy: Policy) -> None:
 
 
 def _application_schema() -> dict:
-    union = Annotated[Union[tuple(APPLICATION_MODELS.values())], Field(discriminator="kind")]
-    schema = TypeAdapter(union).json_schema()
+    schema = TypeAdapter(Annotated[Application, Field(discriminator="kind")]).json_schema()
     schema["title"] = "申报"
     schema["description"] = "registry/applications/<组织管理部门代号>/<申报代号>.yml：一项申报。"
     return schema

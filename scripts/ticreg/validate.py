@@ -10,14 +10,16 @@ from pathlib import Path
 import datetime as dt
 
 from ticreg_schemas import APPLICATION_MODELS, Center, Departments, Policy, Staff
+from ticreg_schemas.application import Application
 from ticreg_schemas.calendar import CalendarYear
+from ticreg_schemas.common import RegistryModel
 
 from .findings import Finding, sort_findings
-from .loader import locate
+from .loader import PosDict, locate
 from .registry_files import Record, discover, display_path, load_record
 from .rules import load_all
 from .catalog import RULES, Hit, Rule, checks_for
-from .engine import Place, RegistryContext, findings_for
+from .engine import Checked, Place, RegistryContext, findings_for
 from .schema_check import show_input, validate_model
 
 load_all()
@@ -29,8 +31,7 @@ class Outcome:
     files: int
 
 
-def _validate_application(record: Record, policy: Policy | None) -> None:
-    raw = record.raw
+def _validate_application(record: Record, raw: PosDict, policy: Policy | None) -> None:
     kind = raw.get("kind")
     model = APPLICATION_MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -51,7 +52,7 @@ def _validate_application(record: Record, policy: Policy | None) -> None:
     record.findings.extend(found)
 
 
-_MODELS = {
+_MODELS: dict[str, type[RegistryModel]] = {
     "policy": Policy,
     "departments": Departments,
     "center": Center,
@@ -64,7 +65,7 @@ def _check_schema(record: Record, policy: Policy | None) -> None:
     if record.raw is None:
         return
     if record.kind == "application":
-        _validate_application(record, policy)
+        _validate_application(record, record.raw, policy)
     elif record.kind in _MODELS:
         record.model, found = validate_model(
             _MODELS[record.kind], record.raw, record.path, {"policy": policy}
@@ -90,18 +91,18 @@ def _build_context(policy: Policy, records: list[Record], today: dt.date | None)
                 ctx.application_ids.add(written_id)
             elif record.kind == "center":
                 ctx.center_ids.add(written_id)
-        if record.model is None:
-            continue
-        if record.kind == "departments":
-            ctx.department_record = record
-            for department in record.model.departments:
+        # The model's type follows from the file's kind (_check_schema).
+        model = record.model
+        if isinstance(model, Departments):
+            ctx.department_record = Checked(record, model)
+            for department in model.departments:
                 ctx.departments.setdefault(department.id, department)
-        elif record.kind == "application":
-            ctx.applications[record.model.id].append(record)
-        elif record.kind == "center":
-            ctx.centers[record.model.id].append(record)
-        elif record.kind == "calendar":
-            ctx.calendar.add(record.model)
+        elif isinstance(model, Application):
+            ctx.applications[model.id].append(Checked(record, model))
+        elif isinstance(model, Center):
+            ctx.centers[model.id].append(Checked(record, model))
+        elif isinstance(model, CalendarYear):
+            ctx.calendar.add(model)
     return ctx
 
 
@@ -114,26 +115,28 @@ def _run_checks(ctx: RegistryContext, root: Path) -> list[Finding]:
     for record in ctx.records:
         if record.raw is not None:
             for rule in per_scope["raw"]:
-                _run(rule, record, rule.check(record, ctx))
+                _run(rule, record, rule.hits(record, ctx))
         if record.model is not None and record.kind in per_scope:
             for rule in per_scope[record.kind]:
-                _run(rule, record, rule.check(record.model, ctx))
+                _run(rule, record, rule.hits(record.model, ctx))
     by_path = {record.path: record for record in ctx.records}
 
     def place(h: Hit) -> tuple[str, tuple[int, int]]:
+        if h.path is None:
+            raise ValueError(f"a registry-wide check must name the file of each hit: {h}")
         record = by_path.get(h.path)
         if record is None or record.raw is None:
             return h.path, (1, 1)
         return _placed_in(record)(h)
 
     def model_type(h: Hit) -> type | None:
-        record = by_path.get(h.path)
+        record = by_path.get(h.path) if h.path is not None else None
         return type(record.model) if record is not None and record.model is not None else None
 
     findings: list[Finding] = []
     for rule in checks_for("registry"):
         # Each hit names its file: a {field} the check left out is labelled from that file's model.
-        for h in rule.check(ctx, root):
+        for h in rule.hits(ctx, root):
             findings.extend(findings_for(rule, (h,), place, model_type(h)))
     return findings
 
@@ -185,7 +188,7 @@ def _validate_registry(
     policy: Policy | None = None
     if policy_record is not None:
         _check_schema(policy_record, None)
-        policy = policy_record.model
+        policy = policy_record.model if isinstance(policy_record.model, Policy) else None
     for record in records:
         if record is not policy_record:
             _check_schema(record, policy)

@@ -101,7 +101,7 @@ def node(value: object, style: Style, *, quote_all: bool, key: str | None = None
         (sequence.fa.set_flow_style if key in style.flow_lists else sequence.fa.set_block_style)()
         return sequence
     if key in style.quoted:
-        return DoubleQuotedScalarString(value)
+        return DoubleQuotedScalarString(str(value))
     if key in style.codes:
         return scalar(value, in_flow=in_flow)
     return scalar(value, in_flow=in_flow, quote_all=quote_all)

@@ -26,6 +26,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -65,7 +66,7 @@ class IntakeRefused(TicregError):
 
     exit_code = EXIT_FINDINGS
 
-    def __init__(self, problems: list[Problem], warnings: list[Problem] = ()):
+    def __init__(self, problems: list[Problem], warnings: Sequence[Problem] = ()):
         super().__init__(f"申报表单有 {len(problems)} 个问题，未生成文件")
         self.problems = list(problems)
         self.warnings = list(warnings)
@@ -115,7 +116,7 @@ def _department_for_county(departments: list[Department], county_code: str, form
     return matches[0]
 
 
-def _centers(root: Path) -> list[dict]:
+def _centers(root: Path) -> list[PosDict]:
     found = []
     for path in sorted((root / CENTERS).glob("*.yml")):
         loaded = load_file(path, str(path))
@@ -140,7 +141,7 @@ def _center_for(root: Path, departments: list[Department], text: str, form: Form
     return center_id, by_id[department_id]
 
 
-def _used_ids(root: Path, taken: list[str]) -> set[str]:
+def _used_ids(root: Path, taken: Iterable[str]) -> set[str]:
     used = {path.stem for path in (root / APPLICATIONS).glob("*/*.yml")}
     for entry in taken:
         name = PurePosixPath(entry.strip()).name
@@ -148,7 +149,7 @@ def _used_ids(root: Path, taken: list[str]) -> set[str]:
     return used
 
 
-def next_id(root: Path, department: Department, year: int, taken: list[str] = ()) -> str:
+def next_id(root: Path, department: Department, year: int, taken: Iterable[str] = ()) -> str:
     """``<year>-<department>-<NNN>``: one more than the highest number in use."""
     prefix = f"{year}-{department.id}-"
     numbers = [
@@ -219,7 +220,7 @@ def _validate(root: Path, relative: PurePosixPath, text: str, today: dt.date) ->
 def _paths_by_line(text: str) -> list[tuple[int, tuple[str, ...]]]:
     """(first line, key path) of every key at the top level and one level down."""
     data = load_bytes(text.encode("utf-8"), "intake").data
-    spans = []
+    spans: list[tuple[int, tuple[str, ...]]] = []
     if isinstance(data, PosDict):
         for key, value in data.items():
             spans.append((data.key_pos[key][0], (key,)))
@@ -268,7 +269,7 @@ def intake(
     today: dt.date,
     issue_number: int | None = None,
     actor: str | None = None,
-    taken: list[str] = (),
+    taken: Iterable[str] = (),
     applicant: str | None = None,
 ) -> Accepted:
     """Read, convert, place, emit and validate; raises IntakeRefused (or NotStaff).
@@ -290,9 +291,11 @@ def intake(
         data, problems = intake_convert.change(submission)
         if submission.problems or problems:
             raise IntakeRefused(submission.problems + problems)
-        center_id, department = _center_for(root, departments, submission.values["center"], form)
+        center = submission.values["center"]
+        assert isinstance(center, str)  # a required input: left empty, it is among submission.problems
+        center_id, department = _center_for(root, departments, center, form)
         data["center_id"] = center_id
-        order = CHANGE_ORDER
+        order: tuple[str, ...] = CHANGE_ORDER
     else:
         data, problems = intake_convert.application(submission, [s.id for s in policy.services])
         if submission.problems or problems:

@@ -84,10 +84,10 @@ def _cells(line: str) -> list[str]:
 def _cell(field: FormField, column: Column, number_: int, text: str, out: _Collector):
     where = f"第 {number_} 行的“{column.label}”"
     if column.key == "full_time":
-        value = _BOOLEAN_WORDS.get(text)
-        if value is None:
+        flag = _BOOLEAN_WORDS.get(text)
+        if flag is None:
             out.add(field, f"{where}应为“{YES}”或“{NO}”")
-        return value
+        return flag
     if column.choices:
         choice = _choice(column.choices, text)
         if choice is None:
@@ -95,15 +95,15 @@ def _cell(field: FormField, column: Column, number_: int, text: str, out: _Colle
             return None
         return choice.value
     if column.key == "months_in_jincheng_per_year":
-        value = number(text)
-        if value is None:
+        months = number(text)
+        if months is None:
             out.add(field, f"{where}应为 0 至 12 的数字，不带单位")
-        return value
+        return months
     if column.key == "granted_on":
-        value = date(text)
-        if value is None:
+        granted = date(text)
+        if granted is None:
             out.add(field, f"{where}应写作 YYYY-MM-DD，如 2021-06-18")
-        return value
+        return granted
     return text
 
 

@@ -9,6 +9,8 @@ masked form, and every validation message is masked by the rules already.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..personal_numbers import redact_personal_numbers
 from .issue_body import Problem
 from .issue_forms import INTAKE_LABEL
@@ -31,7 +33,7 @@ def _items(problems: list[Problem]) -> list[str]:
     return shown
 
 
-def problems_report(problems: list[Problem], warnings: list[Problem] = ()) -> str:
+def problems_report(problems: list[Problem], warnings: Sequence[Problem] = ()) -> str:
     """The comment on the issue when the form could not be taken in."""
     personal = any("身份证号" in p.message or "手机号" in p.message for p in problems)
     lines = ["## 申报表单未能受理", ""]
@@ -62,7 +64,7 @@ def problems_report(problems: list[Problem], warnings: list[Problem] = ()) -> st
 
 def pull_request_summary(
     shown_path: str, application_id: str, department_name: str, form_name: str, issue_number: int | None,
-    warnings: list[Problem] = (),
+    warnings: Sequence[Problem] = (),
 ) -> str:
     """The pull request's description."""
     source = f"议题 #{issue_number} 中的" if issue_number is not None else ""

@@ -25,8 +25,8 @@ Chinese, for the comment the workflow posts on the issue.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from ..personal_numbers import find_personal_numbers, redact_personal_numbers
 from .issue_forms import CHECKBOXES, DROPDOWN, INPUT, Choice, Form, FormField
@@ -265,7 +265,7 @@ def render_body(form: Form, values: dict[str, object]) -> str:
     for f in form.fields:
         value = values.get(f.id)
         if f.kind == CHECKBOXES:
-            checked = value or frozenset()
+            checked = value if isinstance(value, Collection) else frozenset()
             text = "\n".join(f"- [{'X' if c.value in checked else ' '}] {c.label}" for c in f.choices)
         elif isinstance(value, Choice):
             text = value.label

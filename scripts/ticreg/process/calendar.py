@@ -50,7 +50,7 @@ class WorkingCalendar:
 
     def working_days_from(self, first: dt.date, count: int, *, include_first: bool) -> list[dt.date]:
         """The next ``count`` working days, starting at ``first`` (or the day after)."""
-        days = []
+        days: list[dt.date] = []
         day = first if include_first else first + dt.timedelta(days=1)
         while len(days) < count:
             if self.is_working_day(day):

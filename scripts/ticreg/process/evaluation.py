@@ -10,6 +10,10 @@ from __future__ import annotations
 import calendar as _gregorian
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only
+    from ticreg_schemas.center import Center
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -32,7 +36,7 @@ class EvaluationStatus:
         return self.rectification_deadline is not None and today > self.rectification_deadline
 
 
-def evaluation_status(center, cycle_years: int) -> EvaluationStatus | None:
+def evaluation_status(center: Center, cycle_years: int) -> EvaluationStatus | None:
     """Where a center stands in its evaluation cycle; None without a certification.
 
     Cycle k falls due k * cycle_years after certification. A regular

@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from ticreg_schemas.events import EVALUATION_OUTCOMES
+
+if TYPE_CHECKING:  # for annotations only: the table itself needs no model
+    from ticreg_schemas.application import ApplicationEvent
+    from ticreg_schemas.center import CenterEvent
 
 CERTIFICATION = "certification"
 DIRECT = "direct-certification"
@@ -70,7 +77,10 @@ class Transition:
     outcome: str | None = None  # for "evaluated": the outcome it applies to
 
 
-def _t(event, sources, target, roles, *, kinds=ALL_KINDS, stage=None, outcome=None) -> Transition:
+def _t(
+    event: str, sources: Iterable[str], target: str, roles: Iterable[str], *,
+    kinds: Iterable[str] = ALL_KINDS, stage: str | None = None, outcome: str | None = None,
+) -> Transition:
     return Transition(event, frozenset(sources), target, frozenset(roles), frozenset(kinds), stage, outcome)
 
 
@@ -115,7 +125,7 @@ CENTER_TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def application_transition(state: str, event, kind: str) -> Transition | None:
+def application_transition(state: str, event: ApplicationEvent, kind: str) -> Transition | None:
     """The transition an application event takes from ``state``, if it is legal."""
     for t in APPLICATION_TRANSITIONS:
         if t.event == event.event and state in t.sources and kind in t.kinds:
@@ -124,15 +134,15 @@ def application_transition(state: str, event, kind: str) -> Transition | None:
     return None
 
 
-def center_transition(state: str, event) -> Transition | None:
+def center_transition(state: str, event: CenterEvent) -> Transition | None:
     for t in CENTER_TRANSITIONS:
         if t.event == event.event and state in t.sources and t.outcome in (None, event.outcome):
             return t
     return None
 
 
-def allowed_application_events(state: str, kind: str) -> list[str]:
-    seen = []
+def allowed_application_events(state: str, kind: str | None) -> list[str]:
+    seen: list[str] = []
     for t in APPLICATION_TRANSITIONS:
         if state in t.sources and kind in t.kinds and t.event not in seen:
             seen.append(t.event)
@@ -140,7 +150,7 @@ def allowed_application_events(state: str, kind: str) -> list[str]:
 
 
 def allowed_center_events(state: str) -> list[str]:
-    seen = []
+    seen: list[str] = []
     for t in CENTER_TRANSITIONS:
         label = t.event if t.outcome is None else f"{t.event}（{t.outcome}）"
         if state in t.sources and label not in seen:
@@ -148,8 +158,9 @@ def allowed_center_events(state: str) -> list[str]:
     return seen
 
 
-def expected_stage(state: str, kind: str) -> str | None:
-    """The stage a rejection in ``state`` must name, if rejection is possible there."""
+def expected_stage(state: str, kind: str | None) -> str | None:
+    """The stage a rejection in ``state`` must name, if rejection is possible there
+    (none for an application whose kind is unknown)."""
     for t in APPLICATION_TRANSITIONS:
         if t.event == "rejected" and state in t.sources and kind in t.kinds:
             return t.stage

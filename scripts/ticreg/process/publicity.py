@@ -31,7 +31,7 @@ class PublicityWindow:
     def end(self) -> dt.date:
         return self.working_days[-1]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from ticreg_schemas.center import Center
+if TYPE_CHECKING:  # for annotations only
+    from ticreg_schemas.application import Application, ApplicationEvent
+    from ticreg_schemas.center import Center, CenterEvent
 
 from .machine import Transition, application_transition, center_transition
 
 
+# The kind of event a step replays: an application's or a center's.
+E = TypeVar("E", "ApplicationEvent", "CenterEvent")
+
+
 @dataclass(frozen=True)
-class Step:
+class Step(Generic[E]):
     index: int
-    event: object
+    event: E
     before: str  # the state the event starts from
     transition: Transition | None  # None: not a legal move from `before`
 
@@ -25,7 +32,7 @@ class Step:
         return self.transition.target
 
 
-def replay_application(application, start: str = "new") -> Iterator[Step]:
+def replay_application(application: Application, start: str = "new") -> Iterator[Step[ApplicationEvent]]:
     """Illegal events are reported and skipped: the state stays where it was."""
     state = start
     for i, event in enumerate(application.history):
@@ -34,7 +41,7 @@ def replay_application(application, start: str = "new") -> Iterator[Step]:
         state = step.after
 
 
-def replay_center(center, start: str = "new") -> Iterator[Step]:
+def replay_center(center: Center, start: str = "new") -> Iterator[Step[CenterEvent]]:
     state = start
     for i, event in enumerate(center.history):
         step = Step(i, event, state, center_transition(state, event))
@@ -42,7 +49,7 @@ def replay_center(center, start: str = "new") -> Iterator[Step]:
         state = step.after
 
 
-def final_state(steps) -> str:
+def final_state(steps: Iterable[Step[ApplicationEvent]] | Iterable[Step[CenterEvent]]) -> str:
     state = "new"
     for step in steps:
         state = step.after

@@ -10,20 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import typing
 from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from ticreg_schemas.application import ChangeApplication, DirectCertificationApplication
+from ticreg_schemas.application import Application, ChangeApplication, DirectCertificationApplication
+from ticreg_schemas.center import Center
 
 from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ..catalog import Hit, Where, hit, rule
 
 # A field whose JSON Schema carries this may hold a future date by nature.
 FUTURE_ALLOWED = "x-future-allowed"
 
 
-def _holds_dates(annotation: object, seen: frozenset = frozenset()) -> bool:
+def _holds_dates(annotation: object, seen: frozenset[type[BaseModel]] = frozenset()) -> bool:
     if annotation is dt.date or annotation is dt.datetime:
         return True
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -32,7 +33,7 @@ def _holds_dates(annotation: object, seen: frozenset = frozenset()) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _dated_names(model: type[BaseModel], seen: frozenset = frozenset()) -> tuple[str, ...]:
+def _dated_names(model: type[BaseModel], seen: frozenset[type[BaseModel]] = frozenset()) -> tuple[str, ...]:
     """The fields of ``model`` that may hold a date, directly or inside (the
     walk below visits only these: a record has hundreds of other values)."""
     names = []
@@ -45,10 +46,10 @@ def _dated_names(model: type[BaseModel], seen: frozenset = frozenset()) -> tuple
     return tuple(names)
 
 
-def dated_fields(model: BaseModel) -> Iterator[tuple[tuple, dt.date]]:
+def dated_fields(model: BaseModel) -> Iterator[tuple[Where, dt.date]]:
     """Every date anywhere in ``model`` with where it is, except fields marked
     future-allowed; iterative, in field order."""
-    stack: list[tuple[tuple, object]] = [((), model)]
+    stack: list[tuple[Where, object]] = [((), model)]
     while stack:
         where, node = stack.pop()
         if isinstance(node, BaseModel):
@@ -62,14 +63,14 @@ def dated_fields(model: BaseModel) -> Iterator[tuple[tuple, dt.date]]:
         stack.extend(reversed(children))
 
 
-def _is_event_date(where: tuple) -> bool:
+def _is_event_date(where: Where) -> bool:
     return len(where) == 3 and where[0] == "history" and where[2] == "date"
 
 
 @rule("D303", severity="error", article="登记册数据规范", scope=("application", "center"),
       title="日期晚于今天",
       template="{field}：日期 {actual} 晚于今天（北京时间 {expected}）；记录的只能是已经发生的事")
-def no_future_dates(model, ctx: RegistryContext) -> Iterator[Hit]:
+def no_future_dates(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """申报与中心文件中记录的日期（知识产权的授权日期、省级以上平台的认定日期等）都是已经发生的事，
     不能晚于今天（北京时间；ticreg validate --today 可指定）。例如授权日期写成 9999-12-31 即报错。
     办理记录本身的日期 history[].date 由 F803 检查。本来就在将来的日期不在此列：
@@ -85,7 +86,7 @@ def no_future_dates(model, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("D301", severity="error", article="第十六条", scope="application",
       title="直接认定的平台认定晚于申报",
       template="省级以上平台的认定日期 {actual} 晚于申报日期 {expected}；直接认定须以已经取得的认定为依据")
-def platform_before_submission(model, ctx: RegistryContext) -> Iterator[Hit]:
+def platform_before_submission(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """直接认定的前提是“已认定为”省级以上重点实验室或工程技术研究中心：provincial_platform 的
     认定日期不能晚于本申报的第一条办理记录（单位申报）的日期。平台类型与级别须来自 policy.yml 的
     direct_certification 清单。"""
@@ -102,7 +103,7 @@ def platform_before_submission(model, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("D302", severity="error", article="第十五条", scope="application",
       title="变更申请没有变更内容",
       template="变更申请须至少填写一项变更内容：{expected}")
-def change_has_content(model, ctx: RegistryContext) -> Iterator[Hit]:
+def change_has_content(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """更名、变更主要研究方向或调整重组，requested_change 中至少填写 new_name、
     new_research_directions、restructuring 之一。"""
     if isinstance(model, ChangeApplication):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from ticreg_schemas.application import ApplicationBase, CertificationFields, ChangeApplication
+from ticreg_schemas import CalendarYear, Departments, Staff
+from ticreg_schemas.application import Application, ApplicationEvent, CertificationFields, ChangeApplication
+from ticreg_schemas.center import Center, CenterEvent
+from ticreg_schemas.common import RegistryModel
 
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
 from ..process.machine import FINAL_APPLICATION_STATES
 from ..process.replay import final_state, replay_application
-from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT, Record
-from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
+from ..engine import Checked, RegistryContext
+from ..catalog import Hit, Where, hit, rule
 
 _DATA = "登记册数据规范"
 
@@ -29,7 +32,8 @@ rule("X500", severity="error", article=_DATA, scope="registry", title="缺少 po
 def unique_ids(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """申报代号在全部组织管理部门之间唯一，中心代号在 centers/ 中唯一，部门代号在 departments.yml 中唯一。
     重复的每个文件都会报告，并指出另外几处，所以单独校验任一文件都能发现。"""
-    for table in (ctx.applications, ctx.centers):
+    tables: tuple[Mapping[str, Sequence[Checked[RegistryModel]]], ...] = (ctx.applications, ctx.centers)
+    for table in tables:
         for record_id, records in table.items():
             for record in records if len(records) > 1 else ():
                 others = [r.path for r in records if r is not record]
@@ -50,31 +54,32 @@ def references_resolve(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """文件之间的引用必须能找到对象：组织管理部门须在 departments.yml 中，变更申请与认定事件
     所指的中心须在 centers/ 中，中心所据的申报须在 applications/ 中。被引用的文件即使自身有
     格式错误，只要写明了代号就算存在（它自己的错误另行报告）。"""
-    for records in (*ctx.applications.values(), *ctx.centers.values()):
+    files: tuple[Sequence[Checked[Application | Center]], ...] = (*ctx.applications.values(), *ctx.centers.values())
+    for records in files:
         for record in records:
             if record.model.organizing_department not in ctx.departments:
                 yield hit(("organizing_department",), path=record.path, field="organizing_department",
                           actual=record.model.organizing_department, expected="registry/departments.yml")
-    for records in ctx.applications.values():
-        for record in records:
-            model = record.model
-            center_id = getattr(model, "center_id", None)
+    for application_files in ctx.applications.values():
+        for application_file in application_files:
+            application = application_file.model
+            center_id = application.center_id if isinstance(application, ChangeApplication) else None
             if center_id is not None and center_id not in ctx.center_ids:
-                yield hit(("center_id",), path=record.path, field="center_id", actual=center_id,
+                yield hit(("center_id",), path=application_file.path, field="center_id", actual=center_id,
                           expected="registry/centers/")
-            for i, event in enumerate(model.history):
+            for i, event in enumerate(application.history):
                 if event.center_id is not None and event.center_id not in ctx.center_ids:
-                    yield hit(("history", i, "center_id"), path=record.path, field=f"history[{i}].center_id",
-                              actual=event.center_id, expected="registry/centers/")
-    for records in ctx.centers.values():
-        for record in records:
-            model = record.model
-            refs = [(("application_id",), model.application_id)]
+                    yield hit(("history", i, "center_id"), path=application_file.path,
+                              field=f"history[{i}].center_id", actual=event.center_id, expected="registry/centers/")
+    for center_files in ctx.centers.values():
+        for center_file in center_files:
+            center = center_file.model
+            refs: list[tuple[Where, str]] = [(("application_id",), center.application_id)]
             refs += [(("history", i, "application_id"), e.application_id)
-                     for i, e in enumerate(model.history) if e.application_id is not None]
+                     for i, e in enumerate(center.history) if e.application_id is not None]
             for where, application_id in refs:
                 if application_id not in ctx.application_ids:
-                    yield hit(where, path=record.path, field=dotted(where),
+                    yield hit(where, path=center_file.path, field=dotted(where),
                               actual=application_id, expected="registry/applications/")
 
 
@@ -96,17 +101,18 @@ def path_matches_id(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                 if stem != model.id:
                     yield hit(("id",), path=record.path, field="id", actual=model.id,
                               expected="registry/" + expected)
-    for records in ctx.centers.values():
-        for record in records:
-            expected = f"{CENTERS}/{record.model.id}.yml"
-            if str(record.relative) != expected:
-                yield hit(("id",), path=record.path, field="id", actual=record.model.id,
+    for center_files in ctx.centers.values():
+        for center_file in center_files:
+            expected = f"{CENTERS}/{center_file.model.id}.yml"
+            if str(center_file.relative) != expected:
+                yield hit(("id",), path=center_file.path, field="id", actual=center_file.model.id,
                           expected="registry/" + expected)
-    for record in ctx.records:
-        if record.kind == "calendar" and record.model is not None:
-            expected = f"{CALENDAR}/{record.model.year}.yml"
-            if str(record.relative) != expected:
-                yield hit(("year",), path=record.path, field="year", actual=record.model.year,
+    for calendar_file in ctx.records:
+        year = calendar_file.model
+        if isinstance(year, CalendarYear):  # a calendar file that passed its schema
+            expected = f"{CALENDAR}/{year.year}.yml"
+            if str(calendar_file.relative) != expected:
+                yield hit(("year",), path=calendar_file.path, field="year", actual=year.year,
                           expected="registry/" + expected)
 
 
@@ -127,16 +133,23 @@ def unknown_files(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
 
 # --- Records that cannot contradict each other (X507-X509) -----------------
 
-def _records(table: dict[str, list[Record]]) -> Iterator[Record]:
-    for records in table.values():
-        yield from records
+# A checked application or center file: what X507 and X508 compare across the registry.
+Filed = Checked[Application] | Checked[Center]
 
 
-def _is_pending(application: ApplicationBase, ctx: RegistryContext) -> bool:
+def _files(ctx: RegistryContext) -> Iterator[Filed]:
+    for applications in ctx.applications.values():
+        yield from applications
+    for centers in ctx.centers.values():
+        yield from centers
+
+
+def _is_pending(application: Application, ctx: RegistryContext) -> bool:
     key = ("final-state", id(application))
     if key not in ctx.derived:
         ctx.derived[key] = final_state(replay_application(application))
-    return ctx.derived[key] not in FINAL_APPLICATION_STATES
+    state: str = ctx.derived[key]
+    return state not in FINAL_APPLICATION_STATES
 
 
 @dataclass(frozen=True)
@@ -144,34 +157,32 @@ class _Name:
     """One name a center holds, or a pending application asks for."""
 
     name: str
-    record: Record
-    where: tuple[str, ...]
-    is_center: bool
+    file: Filed
+    where: Where
+    center: Center | None  # the center holding it; None: a pending application asking for it
 
 
 def _names_in_use(ctx: RegistryContext) -> Iterator[_Name]:
     """Files with a duplicate ID are left to X501: a copied file is one mistake, not two."""
-    for records in ctx.centers.values():
-        if len(records) == 1:
-            yield _Name(records[0].model.name, records[0], ("name",), True)
-    for records in ctx.applications.values():
-        app = records[0].model
-        if len(records) > 1 or not _is_pending(app, ctx):
+    for centers in ctx.centers.values():
+        if len(centers) == 1:
+            yield _Name(centers[0].model.name, centers[0], ("name",), centers[0].model)
+    for applications in ctx.applications.values():
+        app = applications[0].model
+        if len(applications) > 1 or not _is_pending(app, ctx):
             continue
-        record = records[0]
         if isinstance(app, CertificationFields):
-            yield _Name(app.proposed_name, record, ("proposed_name",), False)
-        elif isinstance(app, ChangeApplication) and app.requested_change.new_name is not None:
-            yield _Name(app.requested_change.new_name, record, ("requested_change", "new_name"), False)
+            yield _Name(app.proposed_name, applications[0], ("proposed_name",), None)
+        elif app.requested_change.new_name is not None:
+            yield _Name(app.requested_change.new_name, applications[0], ("requested_change", "new_name"), None)
 
 
 def _own_center(name: _Name, other: _Name) -> bool:
     """A pending application and its own center are one name, not two: the center file an application
     is certified into is written before the certification, and a pending change may restate its center's name."""
-    if name.is_center or not other.is_center:
+    app, center = name.file.model, other.center
+    if name.center is not None or center is None or isinstance(app, Center):
         return False
-    app = name.record.model
-    center = other.record.model
     return center.application_id == app.id or (isinstance(app, ChangeApplication) and center.id == app.center_id)
 
 
@@ -186,15 +197,15 @@ def unique_names(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     for name in _names_in_use(ctx):
         by_name.setdefault(name.name, []).append(name)
     for holders in by_name.values():
-        centers = [h for h in holders if h.is_center]
+        centers = [h for h in holders if h.center is not None]
         for holder in holders:
             clashing = [c for c in centers if c is not holder and not _own_center(holder, c)]
-            if holder.is_center and len(centers) < 2:
+            if holder.center is not None and len(centers) < 2:
                 continue  # a center clashes with a pending application: the application is reported
             if clashing:
-                yield hit(holder.where, path=holder.record.path, actual=holder.name,
-                          expected="中心" if holder.is_center else "已认定的中心",
-                          other=[c.record.path for c in clashing])
+                yield hit(holder.where, path=holder.file.path, actual=holder.name,
+                          expected="中心" if holder.center is not None else "已认定的中心",
+                          other=[c.file.path for c in clashing])
 
 
 @dataclass(frozen=True)
@@ -202,31 +213,34 @@ class _Use:
     """Where a document number is written, and for which certification (None: another kind of document)."""
 
     number: str
-    record: Record
-    where: tuple[str | int, ...]
+    file: Filed
+    where: Where
     certifies: str | None
 
 
-def _document_number_uses(record: Record, ctx: RegistryContext) -> Iterator[_Use]:
-    model = record.model
-    for i, event in enumerate(model.history):
+def _certifies(file: Filed) -> str:
+    """The application a certified event in this file certifies: the application itself, or the one
+    a center was certified from (F808 holds the center's event to it)."""
+    model = file.model
+    return model.application_id if isinstance(model, Center) else model.id
+
+
+def _document_number_uses(file: Filed, ctx: RegistryContext) -> Iterator[_Use]:
+    history: Sequence[ApplicationEvent | CenterEvent] = file.model.history
+    for i, event in enumerate(history):
         if event.document_number is None:
             continue
-        certifies = None
-        if event.event == "certified":
-            # A center has one certification, its application_id's (F808 holds the event to it).
-            certifies = model.id if record.kind == "application" else model.application_id
-            if certifies not in ctx.application_ids:
-                continue  # X502: the center names no application
-        yield _Use(event.document_number, record, ("history", i, "document_number"), certifies)
+        certifies = _certifies(file) if event.event == "certified" else None
+        if certifies is not None and certifies not in ctx.application_ids:
+            continue  # X502: the center names no application
+        yield _Use(event.document_number, file, ("history", i, "document_number"), certifies)
 
 
 def _uses_by_number(ctx: RegistryContext) -> dict[str, list[_Use]]:
     by_number: dict[str, list[_Use]] = {}
-    for table in (ctx.applications, ctx.centers):
-        for record in _records(table):
-            for use in _document_number_uses(record, ctx):
-                by_number.setdefault(use.number, []).append(use)
+    for file in _files(ctx):
+        for use in _document_number_uses(file, ctx):
+            by_number.setdefault(use.number, []).append(use)
     return by_number
 
 
@@ -252,8 +266,8 @@ def unique_certification_numbers(ctx: RegistryContext, root: Path) -> Iterator[H
     撤销等其他文件的文号，在那份文件处报告。"""
     for uses in _uses_by_number(ctx).values():
         for use, others in _reused(uses):
-            yield hit(use.where, path=use.record.path, actual=use.number, expected=_why_not_reused(use, others),
-                      other=[f"{o.record.path} {dotted(o.where)}" for o in others])
+            yield hit(use.where, path=use.file.path, actual=use.number, expected=_why_not_reused(use, others),
+                      other=[f"{o.file.path} {dotted(o.where)}" for o in others])
 
 
 def _why_not_reused(use: _Use, others: list[_Use]) -> str:
@@ -269,16 +283,16 @@ def department_county(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
     """县（市、区）科技管理部门负责本地区的技术创新中心（第五条），所以它组织管理的申报和中心，所在县
     （county_code）须是该部门在 departments.yml 中的行政区划代码。开发区、市直有关部门和主管部门按行业
     组织管理，不限于一个县，不作此检查；部门的行政区划代码不在 policy.yml 清单中时由 X505 报告，也不作此检查。"""
-    for table in (ctx.applications, ctx.centers):
-        for record in _records(table):
-            county_code = getattr(record.model, "county_code", None)
-            department = ctx.departments.get(record.model.organizing_department)
-            if county_code is None or department is None or department.kind != "county":
-                continue
-            if department.county_code in ctx.policy.ids("counties") and county_code != department.county_code:
-                yield hit(("county_code",), path=record.path, actual=_county(ctx, county_code),
-                          other=f"{department.id}（{department.name}）",
-                          expected=_county(ctx, department.county_code))
+    for file in _files(ctx):
+        model = file.model
+        county_code = model.county_code if isinstance(model, (CertificationFields, Center)) else None
+        department = ctx.departments.get(model.organizing_department)
+        if county_code is None or department is None or department.kind != "county":
+            continue
+        expected = department.county_code
+        if expected is not None and expected in ctx.policy.ids("counties") and county_code != expected:
+            yield hit(("county_code",), path=file.path, actual=_county(ctx, county_code),
+                      other=f"{department.id}（{department.name}）", expected=_county(ctx, expected))
 
 
 def _county(ctx: RegistryContext, code: str) -> str:
@@ -287,7 +301,7 @@ def _county(ctx: RegistryContext, code: str) -> str:
 
 @rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",
       template="{field} 的行政区划代码“{actual}”不在 policy.yml 的县（市、区）清单中：{expected}")
-def department_counties(model, ctx: RegistryContext) -> Iterator[Hit]:
+def department_counties(model: Departments, ctx: RegistryContext) -> Iterator[Hit]:
     """县（市、区）科技管理部门须写明所在县的 GB/T 2260 代码，且该代码在 policy.yml 的 counties 中；
     其他部门可不写。"""
     for i, department in enumerate(model.departments):
@@ -299,7 +313,7 @@ def department_counties(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("X506", severity="error", article=_DATA, scope="staff", title="工作人员所属部门不存在",
       template="{field} 的部门“{actual}”不在 registry/departments.yml 中：{expected}")
-def staff_departments(model, ctx: RegistryContext) -> Iterator[Hit]:
+def staff_departments(model: Staff, ctx: RegistryContext) -> Iterator[Hit]:
     """组织管理部门的工作人员只能办理本部门的申报，所属部门须是 departments.yml 中的部门代号。"""
     for i, member in enumerate(model.staff):
         if member.department is not None and member.department not in ctx.departments:

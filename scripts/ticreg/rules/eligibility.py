@@ -8,9 +8,13 @@ Counting follows Civil Code Art. 1259 as DOMAIN.md adopts it: 以上/不低于/
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TypeGuard
 
-from ticreg_schemas.application import CertificationFields
+from ticreg_schemas.application import Application, CertificationApplication, CertificationFields, ChangeApplication
+from ticreg_schemas.center import Center
+from ticreg_schemas.parties import TeamMember
+from ticreg_schemas.policy import Eligibility
 
 from ..identifiers import (
     parse_patent_number,
@@ -20,7 +24,7 @@ from ..identifiers import (
     uscc_format_ok,
 )
 from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ..catalog import Hit, Where, hit, rule
 
 _8_1 = "第八条第（一）项"
 _8_2 = "第八条第（二）项"
@@ -37,16 +41,17 @@ def _uscc_problem(code: str) -> str | None:
     return None
 
 
-def _credit_codes(model) -> Iterator[tuple[tuple, str]]:
+def _credit_codes(model: Application | Center) -> Iterator[tuple[Where, str]]:
     yield ("lead_unit", "uscc"), model.lead_unit.uscc
-    for i, builder in enumerate(getattr(model, "co_builders", ())):
+    builders = model.co_builders if isinstance(model, (CertificationFields, Center)) else []  # a change has none
+    for i, builder in enumerate(builders):
         if builder.uscc is not None:
             yield ("co_builders", i, "uscc"), builder.uscc
 
 
 @rule("E101", severity="error", article=_8_1, scope=("application", "center"), title="统一社会信用代码无效",
       template="{field}“{actual}”不是有效的统一社会信用代码：{expected}")
-def _uscc_valid(model, ctx: RegistryContext) -> Iterator[Hit]:
+def _uscc_valid(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """统一社会信用代码须符合 GB 32100-2015：18位，字符取自国家标准的字符集，
     第18位为按标准算法计算的校验码。以字母开头的代码（登记管理机关为 A、N、Y 等，
     如在农业农村部门登记的村级集体经济组织以 N2 开头）同样有效。牵头单位与填写了
@@ -59,7 +64,7 @@ def _uscc_valid(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E102", severity="error", article=_8_1, scope="application", title="牵头单位不在晋城市登记",
       template="牵头单位统一社会信用代码“{actual}”的登记地代码为 {other}，不在晋城市（应以 {expected} 开头）")
-def _registered_in_jincheng(model, ctx: RegistryContext) -> Iterator[Hit]:
+def _registered_in_jincheng(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """牵头单位应在晋城市内注册登记：统一社会信用代码第3至8位是登记管理机关的
     行政区划码，须以 policy.yml 中 registration_division_prefix（晋城市 1405）开头。
     代码本身无效时只报告无效，不重复报告此项。"""
@@ -73,20 +78,20 @@ def _registered_in_jincheng(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E103", severity="error", article=_8_1, scope="application", title="牵头单位不是独立法人",
       template="牵头单位应具有独立法人资格：independent_legal_person 为 {actual}，应为 {expected}")
-def _independent_legal_person(model, ctx: RegistryContext) -> Iterator[Hit]:
+def _independent_legal_person(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """牵头单位应具有独立法人资格（lead_unit.independent_legal_person 为 true）。"""
     if not model.lead_unit.independent_legal_person:
         yield hit(("lead_unit", "independent_legal_person"), actual="false", expected="true")
 
 
-def _applies_thresholds(model) -> bool:
+def _applies_thresholds(model: Application) -> TypeGuard[CertificationApplication]:
     """Art. 16's direct path is exempt from the thresholds of 8(2) and 8(3)."""
-    return getattr(model, "kind", None) == "certification"
+    return model.kind == "certification"
 
 
 @rule("E104", severity="error", article=_8_2, scope="application", title="自主知识产权成果不足",
       template="自主知识产权成果 {actual} 项，应不少于 {expected} 项")
-def ip_achievement_count(model, ctx: RegistryContext) -> Iterator[Hit]:
+def ip_achievement_count(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """申报单位应拥有具有自主知识产权的高科技成果（专利、软件著作权、标准、植物新品种等），
     数量不少于 policy.yml 的 min_ip_achievements。直接认定（第十六条）不适用。"""
     if _applies_thresholds(model):
@@ -97,11 +102,11 @@ def ip_achievement_count(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E105", severity="error", article=_8_2, scope="application", title="专利号无效",
       template="{field}“{actual}”：{expected}")
-def patent_numbers(model, ctx: RegistryContext) -> Iterator[Hit]:
+def patent_numbers(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """专利类成果须填写专利号（或申请号），并核验其校验位：12位（2003年10月起）或8位
     （此前）数字，各位依次乘以权重 2、3、4、5、6、7、8、9、2、3、4、5 求和，除以11的余数
     即校验位，余数为10时写作 X。"""
-    if not isinstance(model, CertificationFields):
+    if isinstance(model, ChangeApplication):
         return
     for i, item in enumerate(model.ip_achievements):
         if item.kind not in ctx.policy.ids("ip_kinds"):
@@ -123,7 +128,7 @@ def patent_numbers(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E106", severity="error", article=_8_2, scope="application", title="中心负责人不具备职称或学位条件",
       template="中心负责人职称为 {actual}，学位为 {other}；应具有以下职称之一或以下学位之一：{expected}")
-def director_qualification(model, ctx: RegistryContext) -> Iterator[Hit]:
+def director_qualification(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """中心负责人应具有高级专业技术职称（正高级或副高级）或博士学位，二者具备其一即可。
     合格的职称等级与学位见 policy.yml 的 director_qualifying_title_levels 与
     director_qualifying_degrees。直接认定（第十六条）不适用。"""
@@ -145,7 +150,7 @@ def director_qualification(model, ctx: RegistryContext) -> Iterator[Hit]:
         )
 
 
-def qualified_full_time(member, rules) -> bool:
+def qualified_full_time(member: TeamMember, rules: Eligibility) -> bool:
     return member.full_time and (
         member.title_level in rules.researcher_qualifying_title_levels
         or member.degree in rules.researcher_qualifying_degrees
@@ -154,7 +159,7 @@ def qualified_full_time(member, rules) -> bool:
 
 @rule("E107", severity="error", article=_8_2, scope="application", title="合格专职研究人员不足",
       template="具有高、中级职称或硕士以上学位的专职研究人员 {actual} 名，应不少于 {expected} 名")
-def qualified_researchers(model, ctx: RegistryContext) -> Iterator[Hit]:
+def qualified_researchers(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """科研团队应有5名以上（含5名）专职研究人员，每人具有高、中级职称或硕士学位及以上学历。
     只计 full_time 为 true 且职称或学位合格者。人数下限与合格职称、学位见 policy.yml。"""
     if not _applies_thresholds(model):
@@ -165,13 +170,13 @@ def qualified_researchers(model, ctx: RegistryContext) -> Iterator[Hit]:
         yield hit(("team",), actual=count, expected=rules.min_qualified_full_time_researchers)
 
 
-def local_members(team, rules) -> int:
+def local_members(team: Sequence[TeamMember], rules: Eligibility) -> int:
     return sum(1 for m in team if m.months_in_jincheng_per_year > rules.local_months_per_year_more_than)
 
 
 @rule("E108", severity="error", article=_8_2, scope="application", title="在晋工作人员不足半数",
       template="科研团队每年在晋工作超过 {other} 个月的有 {actual}，应达到团队人数的 {expected}")
-def local_share(model, ctx: RegistryContext) -> Iterator[Hit]:
+def local_share(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """科研团队半数以上（含半数）人员每年在晋城工作时间应超过半年（不含正好六个月）。
     分母是团队全部成员（含非专职），比例与月数见 policy.yml 的 local_team_share 与
     local_months_per_year_more_than。"""
@@ -195,7 +200,7 @@ def _number(value: float) -> str:
 
 @rule("E109", severity="error", article=_8_3, scope="application", title="研发设备原值不足",
       template="研发设备原值 {actual} 元，应不低于 {expected} 元")
-def equipment_value(model, ctx: RegistryContext) -> Iterator[Hit]:
+def equipment_value(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """本研究领域相关研发设备原值不低于300万元（含本数），以整数元填写，不要写“万元”。
     下限见 policy.yml 的 min_rd_equipment_value_yuan。直接认定不适用。"""
     if _applies_thresholds(model):
@@ -206,7 +211,7 @@ def equipment_value(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E110", severity="error", article=_8_3, scope="application", title="使用面积不足",
       template="使用面积 {actual} 平方米，应不少于 {expected} 平方米")
-def floor_area(model, ctx: RegistryContext) -> Iterator[Hit]:
+def floor_area(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """综合类中心（本部）、领域类中心的使用面积不少于500平方米（含本数）。
     下限见 policy.yml 的 min_floor_area_m2。直接认定不适用。"""
     if _applies_thresholds(model):
@@ -217,7 +222,7 @@ def floor_area(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E111", severity="error", article=_8_4, scope="application", title="承诺事项缺失或未确认",
       template="承诺事项 {field} 为 {actual}，应为 true：{expected}")
-def declarations(model, ctx: RegistryContext) -> Iterator[Hit]:
+def declarations(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """申报单位须逐项确认符合产业政策、无重大安全、质量、环境问题和违法失信情况。
     每个承诺项（见 policy.yml 的 required_declarations）都须写 true。"""
     if not isinstance(model, CertificationFields):
@@ -231,7 +236,7 @@ def declarations(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("E112", severity="error", article=_8_4, scope="application", title="未知的承诺项",
       template="未知的承诺项 {field}；应为：{expected}")
-def unknown_declarations(model, ctx: RegistryContext) -> Iterator[Hit]:
+def unknown_declarations(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """承诺项的键必须是 policy.yml 中 required_declarations 的代号之一，以免拼错的承诺项被当作已确认。"""
     if not isinstance(model, CertificationFields):
         return

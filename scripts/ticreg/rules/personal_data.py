@@ -6,13 +6,18 @@ match its schema, and every finding masks the number it found.
 
 from __future__ import annotations
 
-from typing import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 
 from ..findings import field_path
 from ..loader import PosDict, PosList
-from ..personal_numbers import find_personal_numbers
+from ..personal_numbers import PersonalNumber, find_personal_numbers
 from ..engine import RegistryContext
-from ..catalog import Hit, hit, rule
+from ..catalog import Hit, Where, hit, rule
+from ..registry_files import Record
+
+# (path in the file, the numbers found there) for each key or value holding one.
+Candidates = list[tuple[Where, list[PersonalNumber]]]
 
 # Both kinds of number have at least 11 digits, so shorter text holds none;
 # the detector itself skips cheaply over text without 11 digits close together.
@@ -24,13 +29,14 @@ _SHORTEST = 11
 CODE_FIELDS = frozenset({"uscc"})
 
 
-def _strings(node: object, today, where: tuple = ()) -> list[tuple[tuple, list]]:
+def _strings(node: object, today: dt.date | None, where: Where = ()) -> Candidates:
     """Every key and string value that holds a personal number, with its path and the numbers.
 
     This walks every node of every file, so it builds a path only for a
     candidate or a container, never for the ordinary scalars between them.
     """
-    found: list[tuple[tuple, list]] = []
+    found: Candidates = []
+    items: Iterable[tuple[str | int, object]]
     if isinstance(node, PosDict):
         items = node.items()
     elif isinstance(node, PosList):
@@ -48,12 +54,12 @@ def _strings(node: object, today, where: tuple = ()) -> list[tuple[tuple, list]]
     return found
 
 
-def personal_numbers_in(record, ctx: RegistryContext) -> list[tuple[tuple, list]]:
+def personal_numbers_in(record: Record, ctx: RegistryContext) -> Candidates:
     """(path in the file, [PersonalNumber]) of every key or value holding a number:
     the walk above, done once per record and shared by both rules and by
     ``ticreg build``, which names the record a published number came from."""
     cached = record.derived.get("personal_data_candidates")
-    if cached is None:
+    if not isinstance(cached, list):  # not walked yet
         cached = record.derived["personal_data_candidates"] = _strings(record.raw, ctx.today)
     return cached
 
@@ -61,7 +67,7 @@ def personal_numbers_in(record, ctx: RegistryContext) -> list[tuple[tuple, list]
 @rule("P601", severity="error", article="个人信息保护", scope="raw",
       title="出现居民身份证号",
       template="{field} 中出现居民身份证号 {actual}；登记册公开，任何位置都不得填写身份证号")
-def resident_id_numbers(record, ctx: RegistryContext) -> Iterator[Hit]:
+def resident_id_numbers(record: Record, ctx: RegistryContext) -> Iterator[Hit]:
     """登记册及其网站是公开的，任何字段都不得出现居民身份证号码。号码按结构识别：前两位是
     省级行政区划代码，第7至14位是不早于1900年、不晚于今天的真实出生日期，末位是 ISO 7064
     MOD 11-2 校验码（X 大小写均可）；不查地区码在出生当年是否存在，因为号码中的地区码是发证地，
@@ -79,7 +85,7 @@ def resident_id_numbers(record, ctx: RegistryContext) -> Iterator[Hit]:
 @rule("P602", severity="error", article="个人信息保护", scope="raw",
       title="在联系字段以外出现手机号",
       template="{field} 中出现手机号 {actual}；个人手机号只能填写在 {expected}（不公开）")
-def mobile_numbers(record, ctx: RegistryContext) -> Iterator[Hit]:
+def mobile_numbers(record: Record, ctx: RegistryContext) -> Iterator[Hit]:
     """个人手机号不得公开。只有 policy.yml 的 personal_data.mobile_allowed_fields 列出的字段
     （申报联系人电话，审核用、不在网站公开）可以填写手机号；其他任何位置出现手机号即报错。
     数字之间用点、括号、空格或横线分隔，带 +86 或 0086 前缀，用全角数字或夹带不可见字符，都识别为

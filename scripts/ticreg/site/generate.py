@@ -12,6 +12,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ticreg_schemas import Policy
+
+from ..engine import RegistryContext
 from ..registry_files import display_path
 from ..catalog import RULES
 from .notices import Notice, collect_notices
@@ -31,18 +34,18 @@ class SiteData:
     """Everything a page module may read. ``ctx`` is the validated registry Context."""
 
     site: Site
-    ctx: object
+    ctx: RegistryContext
     centers: list[PublicCenter]
     notices: list[Notice]
     today: dt.date
     repo: Path  # the repository the command runs in (templates/, schemas/json/)
 
     @property
-    def policy(self):
+    def policy(self) -> Policy:
         return self.ctx.policy
 
 
-def site_data(site: Site, ctx, today: dt.date, repo: Path) -> SiteData:
+def site_data(site: Site, ctx: RegistryContext, today: dt.date, repo: Path) -> SiteData:
     centers = public_centers(ctx)
     return SiteData(site, ctx, centers, collect_notices(ctx, centers, today), today, repo)
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
+from ..engine import RegistryContext
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
 
@@ -71,9 +73,9 @@ class Notice:
     def url(self) -> str:
         return f"notices/{self.id}/"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         """The open-data form (notices.json): dates ISO, labels in Chinese."""
-        out = {
+        out: dict[str, object] = {
             "id": self.id,
             "kind": self.kind,
             "kind_label": self.kind_label,
@@ -129,13 +131,13 @@ def _name_on(center: PublicCenter, day: dt.date, *, inclusive: bool) -> str:
     return name
 
 
-def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
+def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     policy = ctx.policy
     out = []
     for records in ctx.applications.values():
         for record in records:
             application = record.model
-            if application is None or application.kind == "change":
+            if application.kind == "change":
                 continue
             for index, event in enumerate(application.history):
                 if event.event != "publicity-started":
@@ -162,8 +164,18 @@ def _publicity_notices(ctx, today: dt.date) -> list[Notice]:
     return out
 
 
+class _CenterFields(TypedDict):
+    """What every notice about a center repeats."""
+
+    unit: str
+    center_id: str
+    category_label: str
+    cluster_label: str | None
+    county_label: str
+
+
 def _center_notices(center: PublicCenter) -> list[Notice]:
-    common = dict(
+    common = _CenterFields(
         unit=center.lead_unit.name,
         center_id=center.id,
         category_label=center.category_label,
@@ -200,7 +212,7 @@ def _center_notices(center: PublicCenter) -> list[Notice]:
     return out
 
 
-def collect_notices(ctx, centers: list[PublicCenter], today: dt.date) -> list[Notice]:
+def collect_notices(ctx: RegistryContext, centers: list[PublicCenter], today: dt.date) -> list[Notice]:
     """Every notice, newest first; IDs are unique and stable for the same histories."""
     notices = _publicity_notices(ctx, today)
     for center in centers:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ticreg_schemas.events import EVALUATION_OUTCOMES
 
+from ..engine import RegistryContext
 from ..process.evaluation import evaluation_status
 from ..process.machine import CENTER_STATES
 from ..process.replay import final_state, replay_center
@@ -226,13 +227,13 @@ def public_center(center, application, policy, departments, path: str = "") -> P
     )
 
 
-def public_centers(ctx) -> list[PublicCenter]:
+def public_centers(ctx: RegistryContext) -> list[PublicCenter]:
     """Every certified center in a validated Context, oldest certification first."""
     out = []
     for records in ctx.centers.values():
         for record in records:
             center = record.model
-            if center is None or not any(e.event == "certified" for e in center.history):
+            if not any(e.event == "certified" for e in center.history):
                 continue
             applications = ctx.applications.get(center.application_id, [])
             application = applications[0].model if applications else None

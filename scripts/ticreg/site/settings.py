@@ -137,7 +137,7 @@ def load_site(config: Path, shown: str = CONFIG_FILE) -> Site:
         where = extra.pos if isinstance(extra, PosDict) else data.pos
         raise SiteConfigError([RULES["W102"].finding(shown, where, field="extra.tic（网站配置）", expected="一个映射")])
     settings, findings = validate_model(SiteSettings, block, shown, {})
-    if findings:
+    if findings or settings is None:  # no settings without findings saying why
         raise SiteConfigError(findings)
     name = data.get("site_name")
     url = data.get("site_url")

@@ -8,4 +8,3 @@ Importing the package registers every G rule.
 """
 
 from . import frozen, paths, tree_entries  # noqa: F401  (importing them registers their rules)
-from .paths import protected_paths  # noqa: F401  (what ticreg.changes asks of the family)

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from ...registry_files import LAYOUT
+from ...change_set import Change
 from ...engine import ChangeContext
 from ...catalog import Hit, hit, rule
 
@@ -21,7 +22,7 @@ _DATA = "登记册数据规范"
 
 @rule("G915", severity="error", article=_DATA, scope="changes", title="登记册中出现了非普通文件",
       template="{actual} 在变更后是{expected}，不是普通文件：登记册中只能有普通文件；原处的申报或中心文件按删除处理")
-def registry_entries_are_files(change, ctx: ChangeContext) -> Iterator[Hit]:
+def registry_entries_are_files(change: Change, ctx: ChangeContext) -> Iterator[Hit]:
     """registry/ 下的每一项都必须是普通文件（git 模式 100644 或 100755）。子模块（gitlink，模式 160000）、
     符号链接（120000）或文件夹都不是文件：检出时子模块只留下一个空文件夹，符号链接可以指向仓库以外的
     任何文件。它们一律报错，内容从不读取；原处若是已有的申报或中心文件，按删除处理，由 G903 同时报告，
@@ -33,7 +34,7 @@ def registry_entries_are_files(change, ctx: ChangeContext) -> Iterator[Hit]:
 
 @rule("G916", severity="error", article=_DATA, scope="changes", title="登记册中出现了不认识的文件",
       template="登记册中不应有此文件（{actual}）；登记册中只能有：{expected}")
-def registry_files_are_known(change, ctx: ChangeContext) -> Iterator[Hit]:
+def registry_files_are_known(change: Change, ctx: ChangeContext) -> Iterator[Hit]:
     """新增或修改的 registry/ 下的文件必须是约定的某一类（与 ticreg validate 的 X504 相同）：
     policy.yml、departments.yml、staff.yml、applications/<部门代号>/<申报代号>.yml、
     centers/<中心代号>.yml、calendar/<年份>.yml，以及这些文件夹中的说明文件 README.md。

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from ticreg_schemas.application import ApplicationEvent, CertificationFields
+from ticreg_schemas.application import ApplicationEvent, CertificationFields, CertifyingApplication
 from ticreg_schemas.center import Center
 
 from ...findings import dotted
 from ...process.replay import Step, final_state, replay_application
-from ...engine import RegistryContext
-from ...registry_files import Record
-from ...catalog import Hit, hit, rule
+from ...engine import Checked, RegistryContext
+from ...catalog import Hit, Where, hit, rule
 
 
 def _center_name_at_certification(center: Center) -> str:
@@ -23,7 +22,7 @@ def _center_name_at_certification(center: Center) -> str:
     return center.name
 
 
-def _certification_of(application: CertificationFields) -> Step | None:
+def _certification_of(application: CertifyingApplication) -> Step[ApplicationEvent] | None:
     """The certified event of a certified application, else None."""
     steps = list(replay_application(application))
     if final_state(steps) != "certified":
@@ -40,36 +39,37 @@ def certified_application_matches_center(ctx: RegistryContext, root: Path) -> It
     claimed = _centers_by_application(ctx)
     for records in ctx.applications.values():
         for record in records:
-            if record.model.kind != "change":
-                yield from _application_against_centers(ctx, record, claimed.get(record.model.id, []))
+            if isinstance(record.model, CertificationFields):  # not a change
+                yield from _application_against_centers(ctx, record.path, record.model,
+                                                        claimed.get(record.model.id, []))
     yield from _centers_claiming_a_change(ctx, claimed)
 
 
-def _centers_by_application(ctx: RegistryContext) -> dict[str, list[Record]]:
+def _centers_by_application(ctx: RegistryContext) -> dict[str, list[Checked[Center]]]:
     """The center files by the application each names as its certification."""
-    claimed: dict[str, list[Record]] = {}
+    claimed: dict[str, list[Checked[Center]]] = {}
     for records in ctx.centers.values():
         for center_record in records:
             claimed.setdefault(center_record.model.application_id, []).append(center_record)
     return claimed
 
 
-def _application_against_centers(ctx: RegistryContext, record: Record, centers: list[Record]) -> Iterator[Hit]:
-    """The centers naming one certification application: only a certified one may be
-    named, only by the center it certified, and that center agrees with it."""
-    app = record.model
+def _application_against_centers(ctx: RegistryContext, path: str, app: CertifyingApplication,
+                                 centers: list[Checked[Center]]) -> Iterator[Hit]:
+    """The centers naming one certification application (at ``path``): only a certified
+    one may be named, only by the center it certified, and that center agrees with it."""
     step = _certification_of(app)
     if step is None:
         for center_record in centers:
             yield hit(("application_id",), path=center_record.path, field="application_id",
-                      actual=app.id, expected="已认定（history 以 certified 结束）", other=record.path)
+                      actual=app.id, expected="已认定（history 以 certified 结束）", other=path)
         return
     event = step.event
     for center_record in centers:
         # A center_id naming no file at all is X502's finding, not a disagreement.
         if center_record.model.id != event.center_id and event.center_id in ctx.center_ids:
             yield hit(("application_id",), path=center_record.path, field="application_id",
-                      actual=app.id, expected=f"认定的中心为 {event.center_id}", other=record.path)
+                      actual=app.id, expected=f"认定的中心为 {event.center_id}", other=path)
     target = next((c for c in centers if c.model.id == event.center_id), None)
     if target is None:
         return  # X502 reports a center_id that resolves to nothing
@@ -81,13 +81,13 @@ def _application_against_centers(ctx: RegistryContext, record: Record, centers: 
             continue
         if actual != expected:
             yield hit(where, path=target.path, field=dotted(where), actual=actual,
-                      expected=expected, other=record.path)
+                      expected=expected, other=path)
 
 
-def _compared_fields(center: Center, app: CertificationFields, event: ApplicationEvent) -> list[tuple[tuple, object, object]]:
+def _compared_fields(center: Center, app: CertificationFields, event: ApplicationEvent) -> list[tuple[Where, object, object]]:
     """(where in the center file, the center's value, the application's value) for
     each field the two must agree on; ``event`` is the application's certified event."""
-    pairs: list[tuple[tuple, object, object]] = [
+    pairs: list[tuple[Where, object, object]] = [
         (("category",), center.category, app.category),
         (("lead_unit", "name"), center.lead_unit.name, app.lead_unit.name),
         (("lead_unit", "uscc"), center.lead_unit.uscc, app.lead_unit.uscc),
@@ -104,7 +104,7 @@ def _compared_fields(center: Center, app: CertificationFields, event: Applicatio
     return pairs
 
 
-def _centers_claiming_a_change(ctx: RegistryContext, claimed: dict[str, list[Record]]) -> Iterator[Hit]:
+def _centers_claiming_a_change(ctx: RegistryContext, claimed: dict[str, list[Checked[Center]]]) -> Iterator[Hit]:
     """A center file whose certification application is a change application."""
     for application_id, centers in claimed.items():
         found = ctx.applications.get(application_id, [])
@@ -142,8 +142,8 @@ def change_matches_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                 yield hit(("history",), path=center_record.path, field="history",
                           actual="没有对应的 changed 记录", expected=f"应追加 application_id 为 {app.id} 的 changed 记录",
                           other=record.path)
-    for records in ctx.centers.values():
-        for center_record in records:
+    for center_files in ctx.centers.values():
+        for center_record in center_files:
             center = center_record.model
             renamed = [e.new_name for e in center.history if e.event == "changed" and e.new_name]
             if renamed and center.name != renamed[-1]:

@@ -10,12 +10,12 @@ Uniqueness of the number across the registry is X508's (cross_file.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from ticreg_schemas.application import ApplicationBase, CertificationFields
-from ticreg_schemas.center import Center
+from ticreg_schemas.application import ApplicationBase, ApplicationEvent, CertificationFields
+from ticreg_schemas.center import Center, CenterEvent
 
 from ...catalog import Hit, hit, rule
 from ...engine import RegistryContext
@@ -42,7 +42,7 @@ def certifies_own_center(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                                   expected=owner, other=center_record.path)
 
 
-def _certifying_application(ctx: RegistryContext, application_id: str) -> ApplicationBase | None:
+def _certifying_application(ctx: RegistryContext, application_id: str) -> CertificationFields | None:
     found = ctx.applications.get(application_id, [])
     app = found[0].model if len(found) == 1 else None
     return app if isinstance(app, CertificationFields) else None  # a change application: F808 says so
@@ -76,7 +76,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 def _certification_numbers(model: ApplicationBase | Center) -> Iterator[tuple[int, str]]:
     """(history index, document number) of each certified event with a number."""
-    for i, event in enumerate(model.history):
+    history: Sequence[ApplicationEvent | CenterEvent] = model.history
+    for i, event in enumerate(history):
         if event.event == "certified" and event.document_number is not None:
             yield i, event.document_number
 

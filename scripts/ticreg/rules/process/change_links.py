@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from ticreg_schemas.application import ChangeApplication
+from ticreg_schemas.application import Application, ChangeApplication
+from ticreg_schemas.center import Center
 
 from ...catalog import Hit, hit, rule
-from ...engine import RegistryContext
+from ...engine import Checked, RegistryContext
 from ...findings import dotted
 from ...process.machine import CENTER_STATES, CENTER_TRANSITIONS
 from ...process.replay import center_state_on, final_state, replay_application
-from ...registry_files import Record
 
 _15 = "第十五条"
 
@@ -27,7 +27,9 @@ _15 = "第十五条"
 CHANGEABLE_STATES: frozenset[str] = frozenset[str]().union(*(t.sources for t in CENTER_TRANSITIONS if t.event == "changed"))
 
 
-def _changes_with_centers(ctx: RegistryContext) -> Iterator[tuple[Record, ChangeApplication, Record]]:
+def _changes_with_centers(
+    ctx: RegistryContext,
+) -> Iterator[tuple[Checked[Application], ChangeApplication, Checked[Center]]]:
     """Each change application and the one center file it names (X501, X502 report the others)."""
     for records in ctx.applications.values():
         for record in records:
@@ -98,7 +100,7 @@ def directions_as_approved(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
             yield from _directions_of(ctx, center_record)
 
 
-def _directions_of(ctx: RegistryContext, center_record: Record) -> Iterator[Hit]:
+def _directions_of(ctx: RegistryContext, center_record: Checked[Center]) -> Iterator[Hit]:
     center = center_record.model
     latest: list[str] | None = None
     for i, event in enumerate(center.history):

@@ -6,9 +6,10 @@ history through it and judge dates against the calendar and "today".
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator, Sequence
 
-from ticreg_schemas.center import Center
+from ticreg_schemas.application import Application, ApplicationEvent
+from ticreg_schemas.center import Center, CenterEvent
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS, REVIEW_STAGES
 
 from ...process.calendar import MissingCalendarYear
@@ -21,78 +22,89 @@ from ...process.machine import (
     expected_stage,
 )
 from ...process.publicity import publicity_window
-from ...process.replay import replay_application, replay_center
+from ...process.replay import Step, replay_application, replay_center
 from ...engine import RegistryContext
 from ...catalog import Hit, hit, rule
 
 _9 = "第九条"
 
 
-def _steps(model, ctx: RegistryContext) -> list:
+def _steps(model: Application, ctx: RegistryContext) -> list[Step[ApplicationEvent]]:
     """The replayed history, shared by every check of this module."""
     key = ("steps", id(model))
     if key not in ctx.derived:
-        replay = replay_center(model) if isinstance(model, Center) else replay_application(model)
-        ctx.derived[key] = list(replay)
-    return ctx.derived[key]
+        ctx.derived[key] = list(replay_application(model))
+    steps: list[Step[ApplicationEvent]] = ctx.derived[key]
+    return steps
 
 
-def _label(model, event_name: str) -> str:
+def _label(model: Application | Center, event_name: str) -> str:
     table = CENTER_EVENTS if isinstance(model, Center) else APPLICATION_EVENTS
     return f"{event_name}（{table[event_name].label}）"
+
+
+def _illegal(model: Application | Center, step: Step[ApplicationEvent] | Step[CenterEvent], allowed: list[str],
+             states: dict[str, str]) -> Hit:
+    return hit(
+        ("history", step.index, "event"),
+        actual=_label(model, step.event.event),
+        other=states[step.before],
+        expected=allowed or "（已办结，不能再记录事件）",
+    )
 
 
 @rule("F801", group="history", severity="error", article="第九条、第十四条、第十五条、第十六条", scope=("application", "center"),
       title="事件顺序不合法",
       template="{field}：当前状态为“{other}”，不能记录“{actual}”；此时可记录：{expected}")
-def legal_order(model, ctx: RegistryContext) -> Iterator[Hit]:
+def legal_order(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """办理记录必须按法定程序逐步推进：第九条一般程序为单位申报、组织管理部门审核、市科技局复核、
     实地考察、专家评审、局党组会议研究、公示、认定；第十六条直接认定不经实地考察和专家评审；
     第十五条变更申请经组织管理部门审核后由市科技局批准。任何审核环节可以不予通过，申报单位可在
     办结前撤回。中心认定后按第十四条评估（保留、整改、撤销），撤销后不再有其他事件。
     完整的状态表见“办理流程”图。"""
-    is_center = isinstance(model, Center)
+    if isinstance(model, Center):
+        for center_step in replay_center(model):
+            if center_step.transition is None:
+                yield _illegal(model, center_step, allowed_center_events(center_step.before), CENTER_STATES)
+        return
     for step in _steps(model, ctx):
         if step.transition is not None:
             continue
         event = step.event
-        if not is_center and event.event == "rejected" and expected_stage(step.before, model.kind):
+        if event.event == "rejected" and expected_stage(step.before, model.kind):
             continue  # a rejection at a possible moment: F806 (wrong stage) or H701 (none)
-        if not is_center and event.event == "certified" and step.before == "objection-pending":
+        if event.event == "certified" and step.before == "objection-pending":
             continue  # F807 says it better
-        allowed = allowed_center_events(step.before) if is_center else allowed_application_events(step.before, model.kind)
-        states = CENTER_STATES if is_center else APPLICATION_STATES
-        yield hit(
-            ("history", step.index, "event"),
-            actual=_label(model, event.event),
-            other=states[step.before],
-            expected=allowed or "（已办结，不能再记录事件）",
-        )
+        yield _illegal(model, step, allowed_application_events(step.before, model.kind), APPLICATION_STATES)
 
 
 @rule("F802", group="history", severity="error", article=_9, scope=("application", "center"), title="日期倒序",
       template="{field}：日期 {actual} 早于前一条记录的日期 {expected}；记录须按时间顺序追加")
-def dates_never_decrease(model, ctx: RegistryContext) -> Iterator[Hit]:
+def dates_never_decrease(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """办理记录的日期不能早于前一条记录（同一天可以有多条）。"""
-    for i in range(1, len(model.history)):
-        before, current = model.history[i - 1].date, model.history[i].date
+    history: Sequence[ApplicationEvent | CenterEvent] = model.history
+    for i in range(1, len(history)):
+        before, current = history[i - 1].date, history[i].date
         if current < before:
             yield hit(("history", i, "date"), actual=current.isoformat(), expected=before.isoformat())
 
 
 @rule("F803", group="history", severity="error", article=_9, scope=("application", "center"), title="日期晚于今天",
       template="{field}：日期 {actual} 晚于今天（北京时间 {expected}）；不能预先记录尚未发生的事件")
-def no_future_events(model, ctx: RegistryContext) -> Iterator[Hit]:
+def no_future_events(model: Application | Center, ctx: RegistryContext) -> Iterator[Hit]:
     """不能记录尚未发生的事件。“今天”按北京时间（Asia/Shanghai）计算，而不是运行机器的本地日期：
     持续集成在 UTC 时区运行，北京时间8点前 UTC 日期还是前一天。"""
     if ctx.today is None:
         return
-    for i, event in enumerate(model.history):
+    history: Sequence[ApplicationEvent | CenterEvent] = model.history
+    for i, event in enumerate(history):
         if event.date > ctx.today:
             yield hit(("history", i, "date"), actual=event.date.isoformat(), expected=ctx.today.isoformat())
 
 
-def _windows(model, ctx: RegistryContext):
+def _windows(
+    model: Application, ctx: RegistryContext
+) -> Iterator[tuple[Step[ApplicationEvent], Step[ApplicationEvent]]]:
     """(publicity step, certification step) pairs of an application."""
     published = None
     for step in _steps(model, ctx):
@@ -104,7 +116,7 @@ def _windows(model, ctx: RegistryContext):
 
 @rule("F804", group="history", severity="error", article=_9, scope="application", title="公示期未满即认定",
       template="{field}：认定日期 {actual} 早于可认定日期 {expected}（公示自 {other}）")
-def certified_after_publicity(model, ctx: RegistryContext) -> Iterator[Hit]:
+def certified_after_publicity(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """公示时间为5个工作日，公示期内无异议的才下达认定文件。公示自发布日起算（发布日不是工作日的，
     自下一个工作日起算），到第5个工作日截止，认定日期最早为截止日的次日。工作日按
     registry/calendar/ 中国务院办公厅的节假日安排计算；公示天数与起算规则见 policy.yml 的 publicity。"""
@@ -124,7 +136,7 @@ def certified_after_publicity(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("F805", group="history", severity="error", article=_9, scope="application", title="缺少节假日安排",
       template="{field}：无法计算公示期，缺少 {actual} 年的节假日安排；请添加 {expected}")
-def calendar_year_present(model, ctx: RegistryContext) -> Iterator[Hit]:
+def calendar_year_present(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """计算公示期需要当年的节假日安排（registry/calendar/<年份>.yml）。登记册不猜测任何一年的
     安排：缺少时报错，请按国务院办公厅当年的通知添加该文件。"""
     for step in _steps(model, ctx):
@@ -138,7 +150,7 @@ def calendar_year_present(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("F806", group="history", severity="error", article=_9, scope="application", title="不予通过的环节不符",
       template="{field}：此时待进行的是“{expected}”，不予通过的环节 stage 写的是“{actual}”")
-def rejection_stage(model, ctx: RegistryContext) -> Iterator[Hit]:
+def rejection_stage(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """不予通过（rejected）须写明在哪个审核环节作出：它必须是当时正待进行的环节，例如组织管理部门
     审核通过后、市科技局复核之前，只能是 bureau-recheck（市科技局复核）。"""
     for step in _steps(model, ctx):
@@ -151,7 +163,7 @@ def rejection_stage(model, ctx: RegistryContext) -> Iterator[Hit]:
 
 @rule("F807", group="history", severity="error", article=_9, scope="application", title="异议未处理即认定",
       template="{field}：公示期内的异议尚未处理，不能认定；应先记录 {expected}")
-def no_certification_over_objection(model, ctx: RegistryContext) -> Iterator[Hit]:
+def no_certification_over_objection(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """公示期内有异议的，须先作出处理：异议成立（objection-upheld）则不予认定，异议不成立
     （objection-dismissed）则继续公示程序。异议未处理前不能认定。"""
     for step in _steps(model, ctx):
@@ -162,19 +174,23 @@ def no_certification_over_objection(model, ctx: RegistryContext) -> Iterator[Hit
 
 @rule("F810", group="history", severity="warning", article="第十四条", scope="center", title="绩效评估逾期",
       template="{field}：按三年周期应在 {expected} 前完成绩效评估，今天（{actual}）已逾期")
-def evaluation_overdue(model, ctx: RegistryContext) -> Iterator[Hit]:
+def evaluation_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
     """中心认定后以三年为周期定期绩效评估：第 k 次评估应在认定日期后 3k 年的对应日完成
     （《民法典》第二百零二条：没有对应日的，为该月最后一日）。整改后的复评不开始新周期。
     已撤销的中心不再评估。周期年数见 policy.yml 的 evaluation.cycle_years。"""
     status = evaluation_status(model, ctx.policy.evaluation.cycle_years)
-    if ctx.today is not None and status is not None and status.evaluation_overdue(ctx.today):
+    if ctx.today is None or status is None or status.next_due is None:
+        return
+    if status.evaluation_overdue(ctx.today):
         yield hit(("history",), expected=status.next_due.isoformat(), actual=ctx.today.isoformat())
 
 
 @rule("F811", group="history", severity="warning", article="第十四条", scope="center", title="整改期满未复评",
       template="{field}：整改期限 {expected} 已过（今天 {actual}），尚未记录复评结论")
-def rectification_overdue(model, ctx: RegistryContext) -> Iterator[Hit]:
+def rectification_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
     """评估结论为整改的，整改期满后应再次评估并记录结论（保留、继续整改或撤销）。"""
     status = evaluation_status(model, ctx.policy.evaluation.cycle_years)
-    if ctx.today is not None and status is not None and status.rectification_overdue(ctx.today):
+    if ctx.today is None or status is None or status.rectification_deadline is None:
+        return
+    if status.rectification_overdue(ctx.today):
         yield hit(("history",), expected=status.rectification_deadline.isoformat(), actual=ctx.today.isoformat())

@@ -253,6 +253,8 @@ def record(fields: tuple[Field, ...], obj: Any) -> dict:
     """One JSON object from ``obj``, in table order."""
     out = {}
     for field in fields:
+        if field.get is None:  # a field documented only (notices.json is Notice.as_dict)
+            raise TypeError(f"open data field {field.key} has no reader")
         value = field.get(obj)
         if field.kind == "objects":
             value = [record(field.children, item) for item in value]
