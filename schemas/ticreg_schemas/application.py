@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
+from pydantic import Field
 
 from .common import (
+    DecimalNumber,
     F,
     CalendarDate,
     FieldName,
@@ -17,10 +19,11 @@ from .common import (
     SquareMetres,
     Text,
     WebAddress,
+    WholeNumber,
     YamlBool,
     Yuan,
 )
-from .events import APPLICATION_EVENTS, REVIEW_STAGES
+from .events import APPLICATION_EVENTS, CONCLUSIONS, REVIEW_STAGES
 from .parties import (
     ApplicantContact,
     CoBuilder,
@@ -35,9 +38,13 @@ from .parties import (
 if TYPE_CHECKING:
     ApplicationEventName = str
     ReviewStage = str
+    Conclusion = str
 else:
     ApplicationEventName = Literal[tuple(APPLICATION_EVENTS)]
     ReviewStage = Literal[tuple(REVIEW_STAGES)]
+    Conclusion = Literal[tuple(CONCLUSIONS)]
+PanelSize = Annotated[int, Field(ge=1, le=999), WholeNumber]
+Score = Annotated[float, Field(ge=0, le=10000, allow_inf_nan=False), DecimalNumber]
 
 
 class ApplicationEvent(RegistryModel):
@@ -51,7 +58,34 @@ class ApplicationEvent(RegistryModel):
         "审核环节", "未予通过时所在环节：" + "；".join(f"{k} {v}" for k, v in REVIEW_STAGES.items()) + "。", default=None
     )
     reason: Text | None = F("理由", "未予通过或撤回的理由。", default=None)
-    notice_url: WebAddress | None = F("公示网址", "公示公告在政府网站上的地址（http 或 https）。", default=None)
+    notice_url: WebAddress | None = F(
+        "公示网址", "公示公告在政府网站上的地址（http 或 https）；认定（certified）时为所依据的公示的地址。", default=None
+    )
+    # What each Art. 9 stage leaves behind (events.STAGE_EVIDENCE); no expert is ever named.
+    reviewed_by: Identifier | None = F(
+        "审核部门", "组织管理部门审核（department-approved）：出具审核意见的部门代号，即本申报的组织管理部门。", default=None
+    )
+    bureau_staff: list[GitHubLogin] | None = F(
+        "市科技局经办人员",
+        "复核、实地考察：参加的市科技局工作人员在 staff.yml 中的账号（角色为 bureau）；只记入档案，网站不公开。",
+        default=None,
+    )
+    joint_departments: list[Identifier] | None = F(
+        "会同部门", "复核、实地考察：会同参加的有关部门（departments.yml 中的代号，市科技局本身除外）。", default=None
+    )
+    conclusion: Conclusion | None = F(
+        "结论", "复核、实地考察、专家评审的结论：passed 通过（该环节的事件）或 not-passed 未通过（该环节的 rejected）。",
+        default=None,
+    )
+    panel_size: PanelSize | None = F(
+        "专家组人数", "专家评审：专家组人数（正整数，下限与是否须为奇数见 policy.yml 的 stage_records）。不填写专家姓名。",
+        default=None,
+    )
+    score: Score | None = F("评审得分", "专家评审的得分（范围见 policy.yml 的 stage_records）。", default=None)
+    session: ShortText | None = F(
+        "会议名称", "局党组会议研究：会议名称，如“2026年第12次局党组会议”（格式见 policy.yml 的 stage_records）。",
+        default=None,
+    )
     fields: list[FieldName] | None = F(
         "更正的字段", "更正（amended）时列出本次修改的全部顶层字段名，如 [rd_equipment_value_yuan, team]。", default=None
     )

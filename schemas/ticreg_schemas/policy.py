@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .common import F, CalendarDate, FieldName, Identifier, RegistryModel, ShortText, Text
 
@@ -185,6 +185,51 @@ class Evaluation(RegistryModel):
     due_soon_days: Annotated[int, Field(ge=0)] = F("临近提醒天数", "评估到期前多少天列入待办。")
 
 
+class ScoreRange(RegistryModel):
+    min: Annotated[float, Field(ge=0)] = F("最低分", "含本数。")
+    max: Annotated[float, Field(gt=0)] = F("最高分", "含本数。")
+
+
+def _year_numbered_pattern(value: str) -> str:
+    """A pattern a document or session reference is matched with: it must name its year."""
+    try:
+        compiled = re.compile(value)
+    except re.error as error:
+        raise ValueError(f"不是有效的正则表达式：{error}") from None
+    if "year" not in compiled.groupindex:
+        raise ValueError("须含命名组 year（文号或会议名称中的年份）")
+    return value
+
+
+YearNumberedPattern = Annotated[str, StringConstraints(min_length=1), AfterValidator(_year_numbered_pattern)]
+
+
+class StageRecords(RegistryModel):
+    """What each Art. 9 stage leaves behind: formats and bounds of the optional fields (H704-H709)."""
+
+    department_document_pattern: YearNumberedPattern = F(
+        "审核文号格式", "组织管理部门审核意见的文号（正则表达式，须含命名组 year），如“泽科发〔2026〕30号”。"
+    )
+    meeting_session_pattern: YearNumberedPattern = F(
+        "局党组会议名称格式", "局党组会议名称（正则表达式，须含命名组 year 与 number），如“2026年第12次局党组会议”。"
+    )
+    expert_panel_min_size: Annotated[int, Field(ge=1)] | None = F(
+        "专家组最少人数", "专家评审的专家组至少应有的人数（含本数）；不限时留空。", default=None
+    )
+    expert_panel_odd: bool = F("专家组人数须为奇数", "true 时专家组人数须为奇数。", default=False)
+    expert_score_range: ScoreRange | None = F(
+        "专家评审得分范围", "得分的最低分与最高分（含本数）；留空时不记录得分。", default=None
+    )
+
+    @model_validator(mode="after")
+    def _session_is_numbered(self) -> "StageRecords":
+        if "number" not in re.compile(self.meeting_session_pattern).groupindex:
+            raise ValueError("meeting_session_pattern 须含命名组 number（第几次会议）")
+        if self.expert_score_range is not None and self.expert_score_range.min >= self.expert_score_range.max:
+            raise ValueError("expert_score_range 的 min 须小于 max")
+        return self
+
+
 class PersonalData(RegistryModel):
     mobile_allowed_fields: list[ShortText] = F(
         "可填写手机号的字段", "以点分隔的字段路径；手机号出现在其他位置即报错。"
@@ -214,6 +259,7 @@ class Policy(RegistryModel):
     profile_changes: ProfileChanges = F("已提交记录的修改", "申报与中心的哪些字段可以修改、须随何种事件修改。")
     evaluation: Evaluation = F("绩效评估", "第十四条。")
     personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
+    stage_records: StageRecords = F("各环节的办理材料", "第九条：各审核环节记录的文号、会议名称、专家组人数与得分的格式和范围。")
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Policy":

@@ -61,7 +61,8 @@ __all__ = ["RecordRefused", "Recorded", "build_event", "find_target", "record_ev
 # The order an event's fields are written in, as the sample registry writes them.
 FIELD_ORDER = (
     "date", "event", "stage", "outcome", "excellent", "rectification_deadline", "evaluator",
-    "document_number", "center_id", "application_id", "former_name", "new_name", "notice_url", "fields", "reason",
+    "document_number", "reviewed_by", "bureau_staff", "joint_departments", "panel_size", "conclusion", "score",
+    "session", "center_id", "application_id", "former_name", "new_name", "notice_url", "fields", "reason",
     "note",
 )
 _CHANGED_ORDER = ("date", "event", "application_id", "document_number", "former_name", "new_name",
@@ -83,6 +84,14 @@ OPTION_OF_FIELD = {
     "new_research_directions": "--new-direction",
     "fields": "--fields",
     "note": "--note",
+    "reviewed_by": "--reviewed-by",
+    "bureau_staff": "--staff",
+    "joint_departments": "--joint-departments",
+    "conclusion": "--conclusion",
+    "panel_size": "--panel-size",
+    "score": "--score",
+    "session": "--session",
+    "notice_url": "--notice-url",
 }
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import sys
 from pathlib import Path
 
 from ticreg_schemas.events import (
     APPLICATION_EVENTS,
     CENTER_EVENTS,
+    CONCLUSIONS,
     EVALUATION_OUTCOMES,
     REVIEW_STAGES,
 )
 
-from ..errors import EXIT_OK
+from ..errors import EXIT_OK, UsageError
 from ..unprintable import visible
 from ..today import parse_date_argument
 from ._common import add_registry_option, add_today_option, registry_root, today_from
@@ -56,8 +59,56 @@ def register(commands) -> None:
                         help="更正的字段，逗号分隔（申报的 amended：fields），如 rd_equipment_value_yuan,team；"
                              "先在文件中改好这些字段，再记录")
     parser.add_argument("--note", metavar="TEXT", help="备注（任何事件：note）")
+    _add_stage_evidence_options(parser)
     add_today_option(parser, "今天的日期：事件日期的默认值，也是事件日期的上限")
     add_registry_option(parser)
+
+
+def _add_stage_evidence_options(parser: argparse.ArgumentParser) -> None:
+    """What each Art. 9 stage leaves behind (optional; H704-H710, X515-X518 check them)."""
+    parser.add_argument("--reviewed-by", metavar="DEPARTMENT",
+                        help="审核部门代号（department-approved：reviewed_by），即本申报的组织管理部门")
+    parser.add_argument("--staff", metavar="LOGIN,...",
+                        help="参加复核或实地考察的市科技局工作人员账号，逗号分隔（bureau_staff，须在 staff.yml 中）")
+    parser.add_argument("--joint-departments", metavar="DEPARTMENT,...",
+                        help="会同参加复核或实地考察的部门代号，逗号分隔（joint_departments）")
+    parser.add_argument("--conclusion", choices=tuple(CONCLUSIONS),
+                        help="复核、实地考察、专家评审的结论（conclusion）：passed 通过、not-passed 未通过（记在 rejected 上）")
+    parser.add_argument("--panel-size", metavar="N", help="专家组人数（expert-reviewed：panel_size），正整数")
+    parser.add_argument("--score", metavar="NUMBER", help="专家评审得分（expert-reviewed：score）")
+    parser.add_argument("--session", metavar="TEXT",
+                        help="局党组会议名称（meeting-approved：session），如“2026年第12次局党组会议”")
+    parser.add_argument("--notice-url", metavar="URL",
+                        help="公示网址（publicity-started：notice_url；certified：所依据的公示的网址）")
+
+
+_WHOLE = re.compile(r"[1-9][0-9]{0,2}")
+_DECIMAL = re.compile(r"(?:0|[1-9][0-9]{0,4})(?:\.[0-9]*[1-9])?")
+
+
+def _number_argument(text: str | None, option: str, whole: bool) -> int | float | None:
+    """A plain number as written (``--panel-size 7``, ``--score 86.5``), written back unchanged."""
+    if text is None:
+        return None
+    if whole and _WHOLE.fullmatch(text):
+        return int(text)
+    if not whole and _DECIMAL.fullmatch(text):
+        return float(text) if "." in text else int(text)
+    shape = "正整数，如 7" if whole else "只用数字书写的数，如 86.5（不带正负号、前导零和末尾的 0）"
+    raise UsageError(f"{option} 的值“{text}”无效：应为{shape}")
+
+
+def _stage_evidence(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "reviewed_by": args.reviewed_by,
+        "bureau_staff": _field_names(args.staff),
+        "joint_departments": _field_names(args.joint_departments),
+        "conclusion": args.conclusion,
+        "panel_size": _number_argument(args.panel_size, "--panel-size", whole=True),
+        "score": _number_argument(args.score, "--score", whole=False),
+        "session": args.session,
+        "notice_url": args.notice_url,
+    }
 
 
 def _field_names(text: str | None) -> list[str] | None:
@@ -88,6 +139,7 @@ def run(args) -> int:
         "new_research_directions": args.new_directions,
         "fields": _field_names(args.fields),
         "note": args.note,
+        **_stage_evidence(args),
     }
     result = record_event(root, Path.cwd(), args.id, args.event, fields, today=today)
     lines = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,3 +320,162 @@ def staff_departments(model: Staff, ctx: RegistryContext) -> Iterator[Hit]:
     for i, member in enumerate(model.staff):
         if member.department is not None and member.department not in ctx.departments:
             yield hit(("staff", i, "department"), actual=member.department, expected=sorted(ctx.departments))
+
+
+# --- What each Art. 9 stage leaves behind: the people and bodies it names -------------
+
+_9 = "第九条"
+
+
+def _application_events(ctx: RegistryContext) -> Iterator[tuple[Checked[Application], int, ApplicationEvent]]:
+    """Every event of every valid application, with its file."""
+    for records in ctx.applications.values():
+        for record in records:
+            for i, event in enumerate(record.model.history):
+                yield record, i, event
+
+
+@rule("X515", severity="error", article=_9, scope="registry", title="审核部门不是本申报的组织管理部门",
+      template="{field} 为“{actual}”，本申报的组织管理部门是“{expected}”")
+def reviewing_department_is_the_organizing_one(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """第九条第（一）项：申报由其组织管理部门审核推荐。组织管理部门审核（department-approved，或在
+    department-review 环节未予通过）记录的审核部门 reviewed_by 须是本申报的组织管理部门
+    organizing_department，即申报文件所在文件夹的部门；其他部门不能代为审核。"""
+    for record, i, event in _application_events(ctx):
+        department = record.model.organizing_department
+        if event.reviewed_by is not None and event.reviewed_by != department:
+            where = ("history", i, "reviewed_by")
+            yield hit(where, path=record.path, field=dotted(where), actual=event.reviewed_by, expected=department)
+
+
+def _bureau_logins(ctx: RegistryContext) -> frozenset[str] | None:
+    """The logins staff.yml gives the Bureau's role; None when staff.yml is not valid (reported there)."""
+    staff = next((r for r in ctx.records if r.kind == "staff"), None)
+    if staff is None:
+        return frozenset()
+    if not isinstance(staff.model, Staff):
+        return None
+    return frozenset(member.login for member in staff.model.staff if member.role == "bureau")
+
+
+def _repeated(values: list[str]) -> Iterator[tuple[int, str, bool]]:
+    """Each value with its index and whether an earlier item already named it."""
+    seen: set[str] = set()
+    for j, value in enumerate(values):
+        yield j, value, value in seen
+        seen.add(value)
+
+
+@rule("X516", severity="error", article=_9, scope="registry", title="经办人员不是市科技局工作人员",
+      template="{field} 的账号“{actual}”{expected}")
+def bureau_staff_are_listed(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """市科技局复核、实地考察记录的经办人员 bureau_staff 须是 registry/staff.yml 中角色为 bureau
+    （市科技局）的账号，每人只写一次。工作人员以其岗位履行职责，不是个人信息，但也只记入档案：
+    网站不公开经办人员。"""
+    logins = _bureau_logins(ctx)
+    if logins is None:
+        return
+    for record, i, event in _application_events(ctx):
+        for j, login, again in _repeated(event.bureau_staff or []):
+            where = ("history", i, "bureau_staff", j)
+            if again:
+                yield hit(where, path=record.path, field=dotted(where), actual=login, expected="重复列出")
+            elif login not in logins:
+                listed = "、".join(sorted(logins)) or "（无）"
+                yield hit(where, path=record.path, field=dotted(where), actual=login,
+                          expected=f"不是 registry/staff.yml 中角色为 bureau 的账号：{listed}")
+
+
+@rule("X517", severity="error", article=_9, scope="registry", title="会同部门无效",
+      template="{field} 的部门“{actual}”{expected}")
+def joint_departments_exist(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """第九条第（二）项：市科技局会同有关部门复核、实地考察。会同部门 joint_departments 须是
+    registry/departments.yml 中的部门代号，每个只写一次；市科技局本身（类型为 bureau 的部门）是组织者，
+    不列为会同部门。"""
+    for record, i, event in _application_events(ctx):
+        for j, department_id, again in _repeated(event.joint_departments or []):
+            where = ("history", i, "joint_departments", j)
+            department = ctx.departments.get(department_id)
+            if again:
+                why = "重复列出"
+            elif department is None:
+                joinable = sorted(d.id for d in ctx.departments.values() if d.kind != "bureau")
+                why = f"不在 registry/departments.yml 中，可写：{'、'.join(joinable)}"
+            elif department.kind == "bureau":
+                why = "是市科技局本身，不列为会同部门"
+            else:
+                continue
+            yield hit(where, path=record.path, field=dotted(where), actual=department_id, expected=why)
+
+
+@dataclass(frozen=True)
+class _Meeting:
+    session: str
+    year: int
+    number: int
+    day: dt.date
+    path: str
+    where: Where
+
+
+def _meetings(ctx: RegistryContext) -> list[_Meeting]:
+    """Every session reference that fits policy's pattern (H709 reports the rest)."""
+    pattern = ctx.policy.stage_records.meeting_session_pattern
+    found = []
+    for record, i, event in _application_events(ctx):
+        session = event.session
+        match = re.fullmatch(pattern, session) if session is not None else None
+        if session is not None and match is not None:
+            found.append(_Meeting(session, int(match.group("year")), int(match.group("number")),
+                                  event.date, record.path, ("history", i, "session")))
+    return found
+
+
+def _bounds(groups: list[list[_Meeting]]) -> list[tuple[_Meeting | None, _Meeting | None]]:
+    """For each meeting of one year (groups in session order): the latest record of an earlier
+    session and the earliest record of a later one."""
+    out: list[tuple[_Meeting | None, _Meeting | None]] = [(None, None)] * len(groups)
+    latest: _Meeting | None = None
+    for k, group in enumerate(groups):
+        out[k] = (latest, None)
+        last = max(group, key=lambda m: m.day)
+        latest = last if latest is None or last.day > latest.day else latest
+    earliest: _Meeting | None = None
+    for k in range(len(groups) - 1, -1, -1):
+        out[k] = (out[k][0], earliest)
+        first = min(groups[k], key=lambda m: m.day)
+        earliest = first if earliest is None or first.day < earliest.day else earliest
+    return out
+
+
+def _contradiction(meeting: _Meeting, group: list[_Meeting], before: _Meeting | None,
+                   after: _Meeting | None) -> tuple[str, _Meeting] | None:
+    """Why this record of a meeting cannot be true beside the others, and the other record."""
+    other_day = next((m for m in group if m.day != meeting.day), None)
+    if other_day is not None:
+        return f"在另一处记为 {other_day.day.isoformat()}，同一次会议的日期应相同", other_day
+    if before is not None and before.day > meeting.day:
+        return f"的日期 {meeting.day.isoformat()} 早于序号在前的“{before.session}”（{before.day.isoformat()}），次序与日期矛盾", before
+    if after is not None and after.day < meeting.day:
+        return f"的日期 {meeting.day.isoformat()} 晚于序号在后的“{after.session}”（{after.day.isoformat()}），次序与日期矛盾", after
+    return None
+
+
+@rule("X518", severity="error", article=_9, scope="registry", title="局党组会议记录互相矛盾",
+      template="{field}：会议“{actual}”{expected}（另见 {other}）")
+def meeting_sessions_agree(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """一次局党组会议可以研究多个申报，各申报记录的同一次会议（session）须是同一天；同一年中序号靠后的
+    会议日期不能早于序号靠前的会议。矛盾的每一处都会报告，并指出与之矛盾的另一处。"""
+    sessions: dict[tuple[int, int], list[_Meeting]] = {}
+    for meeting in _meetings(ctx):
+        sessions.setdefault((meeting.year, meeting.number), []).append(meeting)
+    by_year: dict[int, list[list[_Meeting]]] = {}
+    for key in sorted(sessions):
+        by_year.setdefault(key[0], []).append(sessions[key])
+    for groups in by_year.values():
+        for group, (before, after) in zip(groups, _bounds(groups)):
+            for meeting in group:
+                found = _contradiction(meeting, group, before, after)
+                if found is not None:
+                    yield hit(meeting.where, path=meeting.path, field=dotted(meeting.where), actual=meeting.session,
+                              expected=found[0], other=found[1].path)

@@ -19,6 +19,7 @@ from ..process.evaluation import evaluation_status
 from ..process.machine import CENTER_STATES
 from ..process.replay import final_state, replay_center
 from ..rules.eligibility import local_members, qualified_full_time
+from .procedure import ProcedureStep, procedure
 
 # The states a published center can be in, in the order statistics list them.
 CENTER_STATE_ORDER = ("active", "rectifying", "revocation-decided", "revoked")
@@ -121,6 +122,7 @@ class PublicCenter:
     former_names: tuple[str, ...]
     team: TeamFigures | None
     path: str = field(default="")  # the registry file, for maintainers' messages
+    procedure: tuple[ProcedureStep, ...] = ()  # the certifying application's stages (Art. 9)
 
     @property
     def url(self) -> str:
@@ -224,6 +226,7 @@ def public_center(center, application, policy, departments, path: str = "") -> P
         former_names=tuple(c.former_name for c in changes if c.former_name),
         team=_team(application, policy),
         path=path,
+        procedure=procedure(application, departments),
     )
 
 
