@@ -21,6 +21,7 @@ from intake_bodies import (
     APPLICATION_FIELDS,
     APPLICATION_FORM,
     CHANGE_FORM,
+    EXEMPLAR_NEW_NAME,
     POLICY,
     body,
     change_values,
@@ -241,8 +242,9 @@ def test_the_exemplar_as_an_issue_body_becomes_a_file_validate_accepts(reg):
     assert made["id"] == "2026-zezhou-001" and made["organizing_department"] == "zezhou"
     assert made["history"] == [{"date": TODAY, "event": "submitted"}]
     assert made["contact"]["phone"] == "0356-2123456"
+    assert made["proposed_name"] == EXEMPLAR_NEW_NAME
     for key in original:
-        if key not in ("id", "history", "contact", "applicant_logins"):  # logins come from --applicant
+        if key not in ("id", "history", "contact", "applicant_logins", "proposed_name"):  # logins come from --applicant
             assert made[key] == original[key], key
     assert made["specialized_institutions"] == [] and original.get("specialized_institutions") is None
     assert set(made) == EXEMPLAR_KEYS

@@ -138,6 +138,26 @@ class Naming(RegistryModel):
     example: ShortText = F("示例名称", "符合命名规则的示例。")
 
 
+class DocumentNumbers(RegistryModel):
+    """How the Bureau's certification documents are numbered (F816; X508 keeps each number to one certification)."""
+
+    certification_pattern: Annotated[str, StringConstraints(min_length=1)] = F(
+        "认定文号正则表达式",
+        "第九条第（三）项：认定以市科技局正式文件下达，认定事件的文号须完整匹配此正则表达式（F816）。",
+    )
+    certification_example: ShortText = F("认定文号示例", "符合格式的认定文号，用于提示。")
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> "DocumentNumbers":
+        try:
+            compiled = re.compile(self.certification_pattern)
+        except re.error as error:
+            raise ValueError(f"certification_pattern 不是有效的正则表达式：{error}") from None
+        if not compiled.fullmatch(self.certification_example):
+            raise ValueError("certification_example 不符合 certification_pattern")
+        return self
+
+
 class Publicity(RegistryModel):
     working_days: Annotated[int, Field(ge=1)] = F("公示工作日数", "第九条第（三）项：公示时间为5个工作日。")
     start_rule: Literal["publication-day-if-working-day", "next-working-day"] = F(
@@ -265,6 +285,7 @@ class Policy(RegistryModel):
     eligibility: Eligibility = F("申报条件", "第八条的全部阈值。")
     direct_certification: DirectCertification = F("直接认定", "第十六条。")
     naming: Naming = F("命名规则", "第九条第（三）项。")
+    document_numbers: DocumentNumbers = F("认定文号", "第九条第（三）项、第四条：认定文件文号的格式与唯一性。")
     publicity: Publicity = F("公示", "第九条第（三）项。")
     profile_changes: ProfileChanges = F("已提交记录的修改", "申报与中心的哪些字段可以修改、须随何种事件修改。")
     evaluation: Evaluation = F("绩效评估", "第十四条。")

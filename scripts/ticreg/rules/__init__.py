@@ -50,6 +50,8 @@ _MODULES = (
     "process.lifecycle",
     "process.certification_links",
     "process.after_certification",
+    "process.certification_refs",
+    "process.change_links",
     "changes.paths",
     "changes.tree_entries",
     "changes.frozen",
