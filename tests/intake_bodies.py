@@ -89,8 +89,14 @@ def body(values: dict, form: Form = APPLICATION_FORM) -> str:
     return render_body(form, values)
 
 
+# The exemplar filed again is a new application: it asks for a name no center holds (X507).
+EXEMPLAR_NEW_NAME = "晋城市煤层气清洁利用技术创新中心"
+
+
 def exemplar_values() -> dict:
-    return values_from_application(load(EXEMPLAR))
+    data = load(EXEMPLAR)
+    data["proposed_name"] = EXEMPLAR_NEW_NAME
+    return values_from_application(data)
 
 
 def direct_values() -> dict:
@@ -103,4 +109,6 @@ def change_values(center: str = "coalbed-methane-development") -> dict:
     data = load(CHANGE_TEMPLATE)
     data["center_id"] = center
     data["requested_change"]["new_name"] = "晋城市煤层气绿色开发技术创新中心"
+    # The change comes from the center's own lead unit (F813).
+    data["lead_unit"].update(name="晋城蓝焰煤层气工程研究有限公司", uscc="91140525MA0GQ7K10H")
     return values_from_application(data, CHANGE_FORM)

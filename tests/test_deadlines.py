@@ -28,7 +28,7 @@ GAOPING = "2025-gaoping-001"  # sample: published 2025-10-23, objection 10-27, d
 EXEMPLAR = "2024-zezhou-001"  # mini: published 2024-06-06, certified 2024-06-17
 CENTER = "coalbed-methane-development"  # mini: certified 2024-06-17, so cycle 1 is due 2027-06-17
 CENTER_DUE = D(2027, 6, 17)
-ITEM_KEYS = {"kind", "date", "record", "path", "title", "status", "days"}
+ITEM_KEYS = {"kind", "date", "record", "path", "title", "status", "days", "priority"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 EVALUATOR = "示例评估咨询有限公司"  # Art. 14: every evaluation names its third party (F821)
 
@@ -242,6 +242,7 @@ def test_json_schema(sample):
         "title": "晋城市先进制造技术创新中心 整改期限届满，应复评",
         "status": "upcoming",
         "days": 60,
+        "priority": False,
     }
 
 

@@ -51,6 +51,10 @@ OU = "{date: 2024-06-12, event: objection-upheld}"
 
 # The exemplar center's one event.
 C_CERT = "{date: 2024-06-17, event: certified, document_number: 晋市科发〔2024〕31号, application_id: 2024-zezhou-001}"
+# A change application's steps, once the center is certified (2024-06-17): F814.
+CS = "{date: 2024-06-18, event: submitted}"
+CDA = "{date: 2024-06-19, event: department-approved}"
+CBR = "{date: 2024-06-20, event: bureau-rechecked}"
 
 
 # Art. 14: a third party evaluates; every evaluation names it (F821).
@@ -169,8 +173,8 @@ def test_change_path_is_clean(mini):
 
 def test_change_path_has_no_bureau_recheck(mini):
     change = add_change_application(mini)
-    set_history(change, [S, DA, BR])
-    finding = expect_one(mini, "F801", value_in(change, BR, "event"), path=CHANGE_APP)
+    set_history(change, [CS, CDA, CBR])
+    finding = expect_one(mini, "F801", value_in(change, CBR, "event"), path=CHANGE_APP)
     assert "此时可记录：change-approved、rejected、withdrawn" in finding.message
 
 
@@ -196,8 +200,8 @@ REJECTIONS = [
     ("direct-certification", [S, DA], "bureau-recheck"),
     ("direct-certification", [S, DA, BR], "meeting"),
     ("direct-certification", [S, DA, BR, MA, PS, OR, OU], "publicity"),
-    ("change", [S], "department-review"),
-    ("change", [S, DA], "change-review"),
+    ("change", [CS], "department-review"),
+    ("change", [CS, CDA], "change-review"),
 ]
 
 
@@ -224,7 +228,7 @@ WRONG_STAGES = [
     ("certification", [S, DA, BR, SI, ER], "expert-review", "meeting"),
     ("certification", [S, DA, BR, SI, ER, MA, PS, OR, OU], "meeting", "publicity"),
     ("direct-certification", [S, DA, BR], "site-inspection", "meeting"),
-    ("change", [S, DA], "bureau-recheck", "change-review"),
+    ("change", [CS, CDA], "bureau-recheck", "change-review"),
 ]
 
 
@@ -478,8 +482,12 @@ def test_revocation_decided_then_changed_is_f801(mini):
     decided = ev("2026-03-10", "evaluated", evaluator=EVALUATOR, outcome="revoke")
     changed = changed_event()
     set_history(mini.center, [C_CERT, decided, changed])
-    finding = expect_one(mini, "F801", value_in(mini.center, changed, "event"), path=CENTER)
+    findings = mini.check()
+    (finding,) = [f for f in findings if f.rule == "F801"]
+    assert table([finding]) == [(CENTER, *value_in(mini.center, changed, "event"), "F801", "error")]
     assert "评估结论为撤销" in finding.message and "此时可记录：revoked" in finding.message
+    # The change application was submitted and approved after the decision too (F814).
+    assert {f.rule for f in findings} == {"F801", "F814"}
 
 
 def test_center_certified_twice_is_f801(mini):

@@ -351,7 +351,12 @@ def test_rename_updates_the_name_and_keeps_the_former_one(mini):
     text = change.read_text(encoding="utf-8")
     change.write_text(
         text.replace("center_id: example-center", "center_id: coalbed-methane-development")
-        .replace("new_name: 晋城市示例先进材料技术创新中心", "new_name: 晋城市煤层气技术创新中心"),
+        .replace("new_name: 晋城市示例先进材料技术创新中心", "new_name: 晋城市煤层气技术创新中心")
+        # The center's own lead unit applies (F813).
+        .replace("name: 晋城市示例新材料科技有限公司", "name: 晋城蓝焰煤层气工程研究有限公司")
+        .replace("uscc: 91140502MA0Y8K6T2C", "uscc: 91140525MA0GQ7K10H")
+        # A rename only: `record changed --new-name` records no new directions (F815).
+        .replace("  new_research_directions:\n    - 示例方向一：煤基新材料制备\n    - 示例方向三：先进碳材料应用\n", ""),
         encoding="utf-8",
     )
     record(mini, "2026-zezhou-002", "department-approved", date=D(2026, 10, 26))
@@ -571,6 +576,8 @@ def test_new_application_is_the_template_with_id_department_and_submission(mini,
         line.replace("$schema=../schemas/json/", "$schema=../../../schemas/json/")
         .replace(f"id: {example['id']}\n", "id: 2026-zezhou-002\n")
         .replace(f"organizing_department: {example['organizing_department']}\n", "organizing_department: zezhou\n")
+        # Zezhou's own county (X509), where the template has one.
+        .replace(f'county_code: "{example.get("county_code")}"\n', 'county_code: "140525"\n')
         for line in old[: history + 1]
     ]
     assert new[0] == "# yaml-language-server: $schema=../../../schemas/json/application.schema.json\n"

@@ -320,6 +320,11 @@ def test_x501_distinct_ids_pass(mini):
     copy = mini.write("applications/gaoping/2024-gaoping-001.yml", mini.application.read_text(encoding="utf-8"))
     replace_text(copy, "id: 2024-zezhou-001", "id: 2024-gaoping-001")
     replace_text(copy, "organizing_department: zezhou", "organizing_department: gaoping")
+    # Another application indeed: in Gaoping (X509), under its own name (X507), not yet certified (F812, X508).
+    replace_text(copy, 'county_code: "140525"', 'county_code: "140581"')
+    replace_text(copy, "proposed_name: 晋城市煤层气高效开发技术创新中心", "proposed_name: 晋城市煤层气示例技术创新中心")
+    replace_text(copy, "  - {date: 2024-06-17, event: certified, document_number: 晋市科发〔2024〕31号, "
+                       "center_id: coalbed-methane-development}\n", "")
     expect_clean(mini)
 
 
@@ -348,6 +353,7 @@ def test_x501_duplicate_id_in_another_department_folder(mini):
 def test_x501_duplicate_is_reported_when_validating_the_new_file_alone(mini):
     copy = mini.write("applications/gaoping/2024-zezhou-001.yml", mini.application.read_text(encoding="utf-8"))
     replace_text(copy, "organizing_department: zezhou", "organizing_department: gaoping")
+    replace_text(copy, 'county_code: "140525"', 'county_code: "140581"')  # Gaoping's own county (X509)
     result = mini.validate(GAOPING_COPY)
     assert result.code == 1, result.stdout
     assert [(f["path"], f["line"], f["column"], f["rule"]) for f in result.findings] == [

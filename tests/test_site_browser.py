@@ -55,6 +55,7 @@ class CenterFacts:
     name: str
     category: str
     cluster: str  # "" for comprehensive centers
+    major: str  # "yes" when the cluster is one of policy.yml's major_clusters (Art. 7), else "no"
     county: str
     state: str  # active / rectifying / revocation-decided / revoked
     lead_unit: str
@@ -92,6 +93,7 @@ def load_centers(registry: Path) -> list[CenterFacts]:
                 name=data["name"],
                 category=data["category"],
                 cluster=data.get("cluster") or "",
+                major="yes" if data.get("cluster") in policy.get("major_clusters", []) else "no",
                 county=str(data["county_code"]),
                 state=center_state(data["history"]),
                 lead_unit=data["lead_unit"]["name"],
@@ -249,6 +251,7 @@ ROWS_JS = """() => Array.from(document.querySelectorAll('#tic-directory tbody tr
         displayed: tr.offsetParent !== null,
         category: tr.dataset.category ?? null,
         cluster: tr.dataset.cluster ?? null,
+        major: tr.dataset.major ?? null,
         county: tr.dataset.county ?? null,
         state: tr.dataset.state ?? null,
         text: tr.innerText.replace(/\\u200b/g, ''),
@@ -491,8 +494,8 @@ def test_directory_lists_every_center_with_its_data_attributes(visit, sample_sit
     for center in sample_site.centers:
         row = by_id[center.id]
         assert not row["hidden"], center.id
-        actual = (row["category"], row["cluster"] or "", row["county"], row["state"])
-        assert actual == (center.category, center.cluster, center.county, center.state), center.id
+        actual = (row["category"], row["cluster"] or "", row["major"], row["county"], row["state"])
+        assert actual == (center.category, center.cluster, center.major, center.county, center.state), center.id
         assert center.name in row["text"], center.id
     assert shown_count(visit.page) == len(sample_site.centers)
     visit.assert_clean()
@@ -501,6 +504,7 @@ def test_directory_lists_every_center_with_its_data_attributes(visit, sample_sit
 FILTERS = {
     "category": "category",
     "cluster": "cluster",
+    "major": "major",
     "county": "county",
     "state": "state",
 }

@@ -139,6 +139,7 @@ def test_directory_filter_controls_count_and_sortable_headers(sample_site):
     expected = {
         "tic-filter-category": list(names("categories")),
         "tic-filter-cluster": list(names("clusters")),
+        "tic-filter-major": ["yes", "no"],
         "tic-filter-county": list(names("counties", "code")),
         "tic-filter-state": list(CENTER_STATE_ORDER),
     }
@@ -267,11 +268,13 @@ def test_every_link_on_these_pages_resolves_to_a_built_page(sample_site):
 
 
 def _yaml_counts() -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {k: {} for k in ("category", "cluster", "county", "state", "year")}
+    out: dict[str, dict[str, int]] = {k: {} for k in ("category", "cluster", "major", "county", "state", "year")}
     for center in CENTERS.values():
+        cluster = center.get("cluster")
         keys = {
             "category": center["category"],
-            "cluster": center.get("cluster"),
+            "cluster": cluster,
+            "major": None if cluster is None else "major" if cluster in POLICY["major_clusters"] else "other",
             "county": center["county_code"],
             "state": expected_state(center),
             "year": str(certified(center)["date"].year),
@@ -290,6 +293,7 @@ def test_statistics_charts_and_tables_match_the_yaml(sample_site):
     ids = {
         "category": list(names("categories")),
         "cluster": list(names("clusters")),
+        "major": ["major", "other"],
         "county": list(names("counties", "code")),
         "state": list(CENTER_STATE_ORDER),
     }

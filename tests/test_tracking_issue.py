@@ -200,6 +200,8 @@ def objection_pending_registry(base: Path) -> Path:
     objection pending: outstanding on any day after that until someone decides."""
     mini = MiniRegistry(base)
     text = mini.application.read_text(encoding="utf-8").replace("id: 2024-zezhou-001", f"id: {OBJECTION_PENDING}", 1)
+    # Another application than the exemplar, so it asks for a name of its own (X507).
+    text = text.replace("proposed_name: 晋城市煤层气高效开发技术创新中心", "proposed_name: 晋城市煤层气示例技术创新中心", 1)
     events = ["2026-06-01, event: submitted", "2026-06-15, event: department-approved",
               "2026-07-01, event: bureau-rechecked", "2026-07-20, event: site-inspected",
               "2026-08-10, event: expert-reviewed", "2026-10-27, event: meeting-approved",

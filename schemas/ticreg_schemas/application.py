@@ -110,6 +110,14 @@ class ProvincialPlatform(RegistryModel):
     certified_on: CalendarDate = F("认定日期", "省级以上认定的日期。")
 
 
+class MunicipalErcConversion(RegistryModel):
+    name: ShortText = F("名称", "转建的市级工程技术研究中心名称。")
+    document_number: ShortText = F(
+        "认定文号", "市级工程技术研究中心的认定文号，格式见 policy.yml 的 municipal_document_pattern（第十六条一节）。"
+    )
+    certified_on: CalendarDate = F("认定日期", "市级工程技术研究中心的认定日期，早于本申报。")
+
+
 class ApplicationBase(RegistryModel):
     id: Identifier = F("申报代号", "申报的代号，与文件名一致，如 2026-zezhou-001。")
     organizing_department: Identifier = F(
@@ -145,8 +153,10 @@ class CertificationFields(ApplicationBase):
     declarations: dict[Identifier, YamlBool] = F(
         "承诺事项", "第八条第（四）项：policy.yml 中每个承诺项写 true。"
     )
-    municipal_erc_conversion: ShortText | None = F(
-        "转建的市级工程技术研究中心", "由市级工程技术研究中心转建的，填其名称（第十六条优先支持）。", default=None
+    municipal_erc_conversion: MunicipalErcConversion | None = F(
+        "转建的市级工程技术研究中心",
+        "由市级工程技术研究中心转建的，填其名称与认定文件（第十六条优先支持）；否则不填。",
+        default=None,
     )
 
 

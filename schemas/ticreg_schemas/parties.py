@@ -18,6 +18,11 @@ class LeadUnit(RegistryModel):
     )
     independent_legal_person: YamlBool = F("独立法人", "牵头单位是否具有独立法人资格（第八条第（一）项）：true 或 false。")
     unit_kind: Annotated[str, PolicyList("unit_kinds")] = F("单位类型", "见 policy.yml 的 unit_kinds，如 enterprise 企业。")
+    above_designated_size: YamlBool | None = F(
+        "规模以上企业",
+        "牵头单位为企业时填写是否为规模以上工业企业：true 或 false（第三条：主要依托规模以上企业建设）；其他单位不填。",
+        default=None,
+    )
 
 
 class CoBuilder(RegistryModel):

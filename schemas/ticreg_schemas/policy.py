@@ -103,6 +103,34 @@ class DirectCertification(RegistryModel):
     priority_platform_kinds: list[NamedItem] = F(
         "优先支持转建的平台类型", "第十六条：市级工程技术研究中心转建的，走一般程序并优先支持。"
     )
+    municipal_document_pattern: Annotated[str, StringConstraints(min_length=1)] = F(
+        "市级认定文号正则表达式",
+        "转建的市级工程技术研究中心的认定文号须符合此正则表达式；须含命名组 year（文号中的年份，应与认定日期同年）。",
+    )
+
+    @model_validator(mode="after")
+    def _pattern_has_year(self) -> "DirectCertification":
+        try:
+            groups = re.compile(self.municipal_document_pattern).groupindex
+        except re.error as problem:
+            raise ValueError(f"municipal_document_pattern 不是有效的正则表达式：{problem}") from None
+        if "year" not in groups:
+            raise ValueError("municipal_document_pattern 须含命名组 year")
+        return self
+
+
+class Transition(RegistryModel):
+    period_years: Annotated[int, Field(ge=1)] | None = F(
+        "过渡期限（年）",
+        "第十条：内设机构自认定之日起几年内登记为独立法人实体；办法未规定期限时留空（ticreg deadlines 不列过渡事项）。",
+        default=None,
+    )
+
+
+class Support(RegistryModel):
+    recommendation_kinds: list[NamedItem] = F(
+        "优先推荐的类别", "第十四条：优先推荐申报省级技术创新中心（省级重点实验室）、省级以上科技计划项目。"
+    )
 
 
 class Naming(RegistryModel):
@@ -110,6 +138,26 @@ class Naming(RegistryModel):
         "命名正则表达式", "第九条第（三）项统一命名“晋城市XX技术创新中心”；须含命名组 core。"
     )
     example: ShortText = F("示例名称", "符合命名规则的示例。")
+
+
+class DocumentNumbers(RegistryModel):
+    """How the Bureau's certification documents are numbered (F816; X508 keeps each number to one certification)."""
+
+    certification_pattern: Annotated[str, StringConstraints(min_length=1)] = F(
+        "认定文号正则表达式",
+        "第九条第（三）项：认定以市科技局正式文件下达，认定事件的文号须完整匹配此正则表达式（F816）。",
+    )
+    certification_example: ShortText = F("认定文号示例", "符合格式的认定文号，用于提示。")
+
+    @model_validator(mode="after")
+    def _pattern_compiles(self) -> "DocumentNumbers":
+        try:
+            compiled = re.compile(self.certification_pattern)
+        except re.error as error:
+            raise ValueError(f"certification_pattern 不是有效的正则表达式：{error}") from None
+        if not compiled.fullmatch(self.certification_example):
+            raise ValueError("certification_example 不符合 certification_pattern")
+        return self
 
 
 class Publicity(RegistryModel):
@@ -241,6 +289,9 @@ class Policy(RegistryModel):
     measures: Measures = F("管理办法", "本登记册执行的管理办法。")
     categories: list[Category] = F("类别", "第三条：综合类与领域类。")
     clusters: list[NamedItem] = F("重点产业集群", "第七条列举的重点产业集群。")
+    major_clusters: list[Identifier] = F(
+        "五大千亿级产业集群", "第七条“特别是市委市政府确定的五大千亿级产业集群”：clusters 中的代号。", default_factory=list
+    )
     counties: list[County] = F("县（市、区）", "第五条：各县（市、区），含行政区划代码。")
     unit_kinds: list[NamedItem] = F("单位类型", "牵头单位与共建单位的类型。")
     usual_lead_unit_kinds: dict[Literal["comprehensive", "domain"], list[Identifier]] = F(
@@ -255,9 +306,12 @@ class Policy(RegistryModel):
     eligibility: Eligibility = F("申报条件", "第八条的全部阈值。")
     direct_certification: DirectCertification = F("直接认定", "第十六条。")
     naming: Naming = F("命名规则", "第九条第（三）项。")
+    document_numbers: DocumentNumbers = F("认定文号", "第九条第（三）项、第四条：认定文件文号的格式与唯一性。")
     publicity: Publicity = F("公示", "第九条第（三）项。")
     profile_changes: ProfileChanges = F("已提交记录的修改", "申报与中心的哪些字段可以修改、须随何种事件修改。")
     evaluation: Evaluation = F("绩效评估", "第十四条。")
+    transition: Transition = F("向独立法人实体过渡", "第十条。", default_factory=Transition)
+    support: Support = F("重点支持与优先推荐", "第十四条。")
     personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
     calendar: CalendarReminders | None = F(
         "节假日安排提醒", "何时提醒添加下一年的节假日安排；不填则不提醒。", default=None
@@ -281,6 +335,7 @@ class Policy(RegistryModel):
             "unit_kinds": missing(
                 [k for kinds in self.usual_lead_unit_kinds.values() for k in kinds], "unit_kinds"
             ),
+            "clusters": missing(self.major_clusters, "clusters"),
         }
         for list_name, unknown in problems.items():
             if unknown:
@@ -313,6 +368,7 @@ class Policy(RegistryModel):
             # municipal center (priority_platform_kinds) takes the normal path.
             "platform_kinds": self.direct_certification.platform_kinds,
             "platform_levels": self.direct_certification.platform_levels,
+            "recommendation_kinds": self.support.recommendation_kinds,
             "declarations": [],
         }
         names = {key: {i.id: i.name for i in items} for key, items in lists.items()}

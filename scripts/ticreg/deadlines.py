@@ -23,6 +23,13 @@ Art. 203) and the written date is kept as ``nominal_date``. A missing
 calendar year affects only the items that need it: a window that cannot be
 computed is left out and named in the calendar item, a due date that cannot
 be checked for a rest day is listed as written.
+    transition     an Art. 10 transition to a legal entity not completed by its
+                   planned date or policy.transition.period_years after
+                   certification, whichever is earlier (only when policy gives
+                   a period), once that day has come
+
+Publicity and certification items of an application converting a municipal
+engineering research center carry ``priority`` (Art. 16: 优先支持).
 
 The registry is read *as of* the date: events dated after it are ignored,
 so an earlier date shows what was outstanding then. "Today" is never read
@@ -51,6 +58,7 @@ from .process.calendar import CALENDAR_DIR, expected_years
 from .process.evaluation import DueDate, evaluation_status
 from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
+from .process.transition import transition_due
 from .registry_files import display_path
 
 PUBLICITY = "publicity"
@@ -58,14 +66,18 @@ CERTIFICATION = "certification"
 EVALUATION = "evaluation"
 RECTIFICATION = "rectification"
 CALENDAR = "calendar"
-KINDS = (CALENDAR, PUBLICITY, CERTIFICATION, EVALUATION, RECTIFICATION)
+TRANSITION = "transition"
+KINDS = (CALENDAR, PUBLICITY, CERTIFICATION, EVALUATION, RECTIFICATION, TRANSITION)
 KIND_LABELS = {
     PUBLICITY: "公示",
     CERTIFICATION: "认定",
     EVALUATION: "评估",
     RECTIFICATION: "整改",
     CALENDAR: "节假日安排",
+    TRANSITION: "过渡",
 }
+# How a priority item (Art. 16) is marked in text, the tracking issue and the calendar.
+PRIORITY_MARK = "〔优先支持〕"
 
 UPCOMING = "upcoming"
 DUE = "due"
@@ -94,6 +106,7 @@ class Deadline:
     days: int  # date - as_of: negative once passed
     cycle: int | None = None  # evaluations and rectifications: the evaluation cycle
     nominal_date: dt.date | None = None  # set when Civil Code Art. 203 moved `date` off a rest day
+    priority: bool = False  # Art. 16: a converting municipal engineering research center
 
     @property
     def uid(self) -> str:
@@ -110,6 +123,7 @@ class Deadline:
             "title": self.title,
             "status": self.status,
             "days": self.days,
+            "priority": self.priority,
         }
         if self.nominal_date is not None:
             shown["nominal_date"] = self.nominal_date.isoformat()
@@ -143,6 +157,7 @@ def deadlines(ctx: RegistryContext, as_of: dt.date, *, calendar_dir: str = f"reg
         model = record.model
         if isinstance(model, Center):
             items.extend(_center_items(Checked(record, model), ctx, as_of, needs))
+            items.extend(_transition_items(Checked(record, model), ctx, as_of))
         elif isinstance(model, Application):
             items.extend(_application_items(Checked(record, model), ctx, as_of, needs))
     items.extend(_calendar_items(ctx, as_of, needs, calendar_dir))
@@ -221,22 +236,25 @@ def _application_items(record: Checked[Application], ctx: RegistryContext, as_of
         needs.add(missing.year, f"{model.id} 的公示期（{_zh(published)}发布）")
         return []
     name = model.proposed_name
+    priority = getattr(model, "municipal_erc_conversion", None) is not None
     if state == "objection-pending":
         assert objection is not None  # a replayed objection-pending state follows an objection-raised step
         days = (window.end - as_of).days
         title = f"{name} 公示期截止，{_zh(objection)}收到的异议待处理"
-        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days)]
+        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, _status(days), days, priority=priority)]
     if as_of < window.certifiable_from:
         days = (window.end - as_of).days
         title = f"{name} 公示期截止"
-        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, UPCOMING if days > 0 else DUE, days)]
+        status = UPCOMING if days > 0 else DUE
+        return [Deadline(PUBLICITY, window.end, model.id, record.path, title, status, days, priority=priority)]
     days = (window.certifiable_from - as_of).days
     # The grace runs from when certification became possible: the first
     # certifiable day, or the dismissal of an objection if that came later.
     ready = max(window.certifiable_from, dismissed or window.certifiable_from)
     status = DUE if (as_of - ready).days <= ctx.policy.publicity.decision_reminder_days else OVERDUE
     title = f"{name} 公示期满，可下达认定文件"
-    return [Deadline(CERTIFICATION, window.certifiable_from, model.id, record.path, title, status, days)]
+    return [Deadline(CERTIFICATION, window.certifiable_from, model.id, record.path, title, status, days,
+                     priority=priority)]
 
 
 def _due(due: DueDate, record_id: str, what: str, needs: _CalendarNeeds) -> tuple[dt.date, dt.date | None, str]:
@@ -272,6 +290,19 @@ def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date,
     return items
 
 
+def _transition_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date) -> list[Deadline]:
+    """An Art. 10 transition whose day has come (only when policy sets a period)."""
+    model = _as_of(record.model, as_of)
+    if final_state(replay_center(model)) in ("revoked", "revocation-decided", "new"):
+        return []
+    due = transition_due(model, ctx.policy, as_of)
+    if due is None or due > as_of:
+        return []
+    days = (due - as_of).days
+    title = f"{model.name} 应完成向独立法人实体过渡（第十条）"
+    return [Deadline(TRANSITION, due, model.id, record.path, title, _status(days), days)]
+
+
 # --- output ----------------------------------------------------------------------
 
 
@@ -293,13 +324,17 @@ def _when(item: Deadline) -> str:
     return f"已逾期 {-item.days} 天"
 
 
+def _priority(item: Deadline) -> str:
+    return PRIORITY_MARK if item.priority else ""
+
+
 def as_text(items: list[Deadline], as_of: dt.date) -> str:
     if not items:
         return f"截至{_zh(as_of)}，没有需要办理的期限事项。\n"
     lines = [f"截至{_zh(as_of)}，共 {len(items)} 项办理期限（按日期排序）："]
     for item in items:
         lines.append(
-            f"{_zh(item.date)}〔{KIND_LABELS[item.kind]}〕{item.title}（{_when(item)}）"
+            f"{_zh(item.date)}〔{KIND_LABELS[item.kind]}〕{_priority(item)}{item.title}（{_when(item)}）"
             f" {item.record} {item.path}"
         )
     return "\n".join(lines) + "\n"
@@ -369,7 +404,7 @@ def as_ics(items: list[Deadline], as_of: dt.date) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{item.date:%Y%m%d}",
             f"DTEND;VALUE=DATE:{item.date + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{ics_escape(item.title)}",
+            f"SUMMARY:{ics_escape(_priority(item) + item.title)}",
             f"DESCRIPTION:{ics_escape(description)}",
             f"CATEGORIES:{ics_escape(KIND_LABELS[item.kind])}",
             "TRANSP:TRANSPARENT",

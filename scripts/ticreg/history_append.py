@@ -181,6 +181,9 @@ def append_event(text: str, shown: str, event: dict, raw_event: dict, raw) -> st
             raise RecordRefused(f"{shown} 的 name 不是单行写法，无法自动改为新名称；请手工修改 name 后，不带 --new-name 记录")
         lines[line] = replaced
         expected["name"] = event["new_name"]
+    if "former_research_directions" in event:
+        end += _replace_directions(layout, lines, shown, event["new_research_directions"], newline)
+        expected["research_directions"] = event["new_research_directions"]
     lines[end] = _with_newline(lines[end], newline)
 
     def candidate(quote_all: bool) -> str:
@@ -190,3 +193,24 @@ def append_event(text: str, shown: str, event: dict, raw_event: dict, raw) -> st
     if written is None:
         raise RecordRefused(f"无法在保持 {shown} 原有内容不变的前提下追加这条记录；请手工追加，并运行 ticreg validate")
     return written
+
+
+def _replace_directions(layout: Layout, lines: list[str], shown: str, directions: list[str], newline: str) -> int:
+    """Write ``directions`` over the one-line items of ``research_directions`` (in place, in
+    their style); the change in the number of lines before the history's end."""
+    written = layout.data.get("research_directions")
+    refused = RecordRefused(f"{shown} 的 research_directions 不是每项一行的列表，无法自动改为新研究方向；"
+                            "请手工修改 research_directions 并在 changed 记录中写 new_research_directions")
+    if not isinstance(written, CommentedSeq) or len(written) == 0:
+        raise refused
+    first, column = written.lc.item(0)
+    rows = [written.lc.item(i)[0] for i in range(len(written))]
+    commented = any(" #" in lines[row][column:] for row in rows)  # a comment there would be lost
+    if written.fa.flow_style() or rows != list(range(first, first + len(rows))) or commented:
+        raise refused
+    try:
+        items = [lines[first][:column] + one_line_scalar(d) + newline for d in directions]
+    except ValueError:
+        raise refused from None
+    lines[first : first + len(rows)] = items
+    return len(items) - len(rows) if first < layout.last_item_line else 0

@@ -1,8 +1,8 @@
 """Start an application from its commented template (`ticreg new-application`).
 
 The template's text is kept: only ``id``, ``organizing_department``,
-``applicant_logins`` (when given) and the schema comment's path are swapped in
-place, and its history becomes the one submission of today, written in the
+``applicant_logins`` (when given), a county department's own ``county_code``
+and the schema comment's path are swapped in place, and its history becomes the one submission of today, written in the
 template's own item style by ``history_append``. The result is read back with
 the registry's own loader and must hold exactly the template's data with
 those fields, or nothing is written; the file is created, never overwritten.
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ticreg_schemas import Departments
+from ticreg_schemas.departments import Department
 from ticreg_schemas.common import GITHUB_LOGIN_PATTERN
 
 from .errors import TicregError, UsageError
@@ -58,8 +59,15 @@ def templates_dir(root: Path) -> Path:
     raise UsageError("找不到 templates/ 目录中的申报模板（应在登记册目录旁边）")
 
 
-def _department_ids(root: Path) -> list[str]:
-    return [d.id for d in load_model(root / DEPARTMENTS, Departments).departments]
+def _departments(root: Path) -> dict[str, Department]:
+    return {d.id: d for d in load_model(root / DEPARTMENTS, Departments).departments}
+
+
+def _county_of(department: Department, template_data: dict[str, object]) -> dict[str, str]:
+    """A county department's applications lie in its county (X509): its code replaces the template's example."""
+    if department.kind == "county" and department.county_code is not None and "county_code" in template_data:
+        return {"county_code": department.county_code}
+    return {}
 
 
 def new_application(
@@ -73,7 +81,7 @@ def new_application(
     logins = check_logins(logins)
     if kind not in TEMPLATES:
         raise UsageError(f"申报类型“{kind}”无效，应为：{'、'.join(TEMPLATES)}")
-    departments = _department_ids(root)
+    departments = _departments(root)
     if department not in departments:
         raise UsageError(
             f"组织管理部门“{department}”不在 {root.as_posix()}/{DEPARTMENTS} 中；应为：{'、'.join(departments)}"
@@ -96,9 +104,10 @@ def new_application(
     template_data = loaded_template.data
     if not loaded_template.ok or template_data is None or template_data.get("kind") != kind:
         raise TicregError(f"模板 {template} 无法读取或申报类型不是 {kind}")
-    new_text = _fill_template(text, str(template), application_id, department, today, logins)
     expected = without_positions(template_data)
-    expected.update(id=application_id, organizing_department=department,
+    place = _county_of(departments[department], expected)
+    new_text = _fill_template(text, str(template), application_id, department, today, logins, place)
+    expected.update(id=application_id, organizing_department=department, **place,
                     history=[{"date": today.isoformat(), "event": "submitted"}])
     if logins:
         expected["applicant_logins"] = logins
@@ -132,7 +141,8 @@ def check_logins(logins: Iterable[str]) -> list[str]:
 
 
 def _fill_template(
-    text: str, where: str, application_id: str, department: str, today: dt.date, logins: Sequence[str] = ()
+    text: str, where: str, application_id: str, department: str, today: dt.date, logins: Sequence[str] = (),
+    place: dict[str, str] | None = None,
 ) -> str:
     layout = Layout(text, where)
     data = layout.data
@@ -141,7 +151,7 @@ def _fill_template(
     first = SCHEMA_COMMENT.match(lines[0].rstrip("\r\n")) if lines else None
     if first is not None:
         lines[0] = f"{first.group(1)}{APPLICATION_SCHEMA_PATH}{first.group(2)}{first.group(3)}{newline}"
-    for key, value in (("id", application_id), ("organizing_department", department)):
+    for key, value in (("id", application_id), ("organizing_department", department), *(place or {}).items()):
         line, col = data.lc.value(key)
         replaced = replace_scalar_line(lines[line], col, str(data[key]), one_line_scalar(value))
         if replaced is None:

@@ -65,7 +65,8 @@ FIELD_ORDER = (
     "session", "center_id", "application_id", "former_name", "new_name", "notice_url", "fields", "reason",
     "note",
 )
-_CHANGED_ORDER = ("date", "event", "application_id", "document_number", "former_name", "new_name", "note")
+_CHANGED_ORDER = ("date", "event", "application_id", "document_number", "former_name", "new_name",
+                  "former_research_directions", "new_research_directions", "note")
 
 # Which command-line option writes which field (for hints in refusals).
 OPTION_OF_FIELD = {
@@ -80,6 +81,7 @@ OPTION_OF_FIELD = {
     "rectification_deadline": "--deadline",
     "evaluator": "--evaluator",
     "new_name": "--new-name",
+    "new_research_directions": "--new-direction",
     "fields": "--fields",
     "note": "--note",
     "reviewed_by": "--reviewed-by",
@@ -276,14 +278,23 @@ def _models_for(target: Target, raw: dict, shown: str) -> _Models:
 
 
 def _event_for(target: Target, raw: dict, shown: str, event_name: str, fields: dict) -> dict:
-    """The new event; a center's rename also records its current name as former_name."""
+    """The new event; a center's rename also records its current name as former_name, and a change
+    of directions its current directions as former_research_directions."""
     event = build_event(event_name, fields)
-    if event_name == "changed" and target.kind == "center" and event.get("new_name") is not None:
+    if event_name != "changed" or target.kind != "center":
+        return event
+    former: dict[str, object] = {}
+    if event.get("new_name") is not None:
         current_name = raw.get("name")
         if not isinstance(current_name, str):
             raise RecordRefused(f"{shown} 的 name 不是一段文本，无法记录更名；请先运行 ticreg validate 修正")
-        event = build_event(event_name, {**fields, "former_name": current_name})
-    return event
+        former["former_name"] = current_name
+    if event.get("new_research_directions"):
+        current = without_positions(raw.get("research_directions"))
+        if not isinstance(current, list) or not all(isinstance(d, str) for d in current):
+            raise RecordRefused(f"{shown} 的 research_directions 不是文本列表，无法记录变更；请先运行 ticreg validate 修正")
+        former["former_research_directions"] = current
+    return build_event(event_name, {**fields, **former}) if former else event
 
 
 def _refuse_invisible(shown: str, raw_event: dict) -> None:
@@ -339,8 +350,20 @@ def _check_process(root: Path, cwd: Path, target: Target, shown: str, model: App
     return center_file
 
 
+# The Bureau's decisions: recorded only on a file that validation passes.
+DECISIONS = frozenset({"certified", "change-approved"})
+
+
+def _refuse_a_decision_on_errors(shown: str, event_name: str, baseline: list[Finding]) -> None:
+    """A certification or an approval is final; on a record that validation refuses (a change from
+    another unit than the center's, say: F813) it would fix an error in history for good."""
+    errors = [f for f in baseline if f.path == shown and f.severity == "error"]
+    if event_name in DECISIONS and errors:
+        raise _refuse(shown, errors, [f"{event_name} 是市科技局的决定，须先按 ticreg validate 的报告修正本文件"])
+
+
 def _write_validated(root: Path, cwd: Path, lock: LockedFile, shown: str, center_file: Path | None,
-                     original: bytes, new_bytes: bytes, today: dt.date) -> list[Finding]:
+                     original: bytes, new_bytes: bytes, today: dt.date, event_name: str) -> list[Finding]:
     """Write, validate against the whole registry, put the original back on an error the write
     caused; the findings the write caused (warnings only, then)."""
     from .validate import validate_registry
@@ -349,6 +372,7 @@ def _write_validated(root: Path, cwd: Path, lock: LockedFile, shown: str, center
     if center_file is not None:
         only.add(shown_path(root, PurePosixPath(CENTERS, center_file.name), cwd))
     baseline = validate_registry(root, cwd, only, today=today).findings
+    _refuse_a_decision_on_errors(shown, event_name, baseline)
     lock.replace(original, new_bytes)
     try:
         written = validate_registry(root, cwd, only, today=today).findings
@@ -397,7 +421,7 @@ def _record_locked(
     # 3. The new text: the original bytes with the item spliced in; 4. written and validated.
     bom, text = decode(original)
     new_bytes = (bom + append_event(text, shown, event, raw_event, raw)).encode("utf-8")
-    caused = _write_validated(root, cwd, lock, shown, center_file, original, new_bytes, today)
+    caused = _write_validated(root, cwd, lock, shown, center_file, original, new_bytes, today, event_name)
     return _recorded(root, cwd, target, shown, models, model, index, event, caused)
 
 
@@ -412,6 +436,8 @@ def _recorded(root: Path, cwd: Path, target: Target, shown: str, models: _Models
         notes.append(f"中心档案 {center_shown} 的认定事件须与此一致（日期、文号、application_id）")
     if "former_name" in event:
         notes.append(f"中心现名称 name 已由“{event['former_name']}”改为“{event['new_name']}”")
+    if "former_research_directions" in event:
+        notes.append(f"中心主要研究方向 research_directions 已改为：{'、'.join(event['new_research_directions'])}")
     table = CENTER_EVENTS if target.kind == "center" else APPLICATION_EVENTS
     return Recorded(
         path=shown,

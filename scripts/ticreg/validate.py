@@ -129,9 +129,15 @@ def _run_checks(ctx: RegistryContext, root: Path) -> list[Finding]:
             return h.path, (1, 1)
         return _placed_in(record)(h)
 
+    def model_type(h: Hit) -> type | None:
+        record = by_path.get(h.path) if h.path is not None else None
+        return type(record.model) if record is not None and record.model is not None else None
+
     findings: list[Finding] = []
     for rule in checks_for("registry"):
-        findings.extend(findings_for(rule, rule.hits(ctx, root), place))
+        # Each hit names its file: a {field} the check left out is labelled from that file's model.
+        for h in rule.hits(ctx, root):
+            findings.extend(findings_for(rule, (h,), place, model_type(h)))
     return findings
 
 

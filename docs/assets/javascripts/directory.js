@@ -18,6 +18,7 @@
   const SELECTS = {
     "tic-filter-category": "category",
     "tic-filter-cluster": "cluster",
+    "tic-filter-major": "major",
     "tic-filter-county": "county",
     "tic-filter-state": "state",
   };

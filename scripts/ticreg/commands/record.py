@@ -52,6 +52,9 @@ def register(commands) -> None:
     parser.add_argument("--evaluator", metavar="TEXT", help="第三方评估机构（evaluated：evaluator）")
     parser.add_argument("--new-name", metavar="TEXT",
                         help="更名后的名称（中心的 changed：new_name；原名称自动记为 former_name，并改写 name）")
+    parser.add_argument("--new-direction", metavar="TEXT", action="append", dest="new_directions",
+                        help="变更后的一项主要研究方向，可重复，依次写全部新方向（中心的 changed：new_research_directions；"
+                             "原方向自动记为 former_research_directions，并改写 research_directions）")
     parser.add_argument("--fields", metavar="FIELD,...",
                         help="更正的字段，逗号分隔（申报的 amended：fields），如 rd_equipment_value_yuan,team；"
                              "先在文件中改好这些字段，再记录")
@@ -133,6 +136,7 @@ def run(args) -> int:
         "rectification_deadline": parse_date_argument(args.deadline, "--deadline") if args.deadline is not None else None,
         "evaluator": args.evaluator,
         "new_name": args.new_name,
+        "new_research_directions": args.new_directions,
         "fields": _field_names(args.fields),
         "note": args.note,
         **_stage_evidence(args),

@@ -206,12 +206,29 @@ class Converter:
         return value if isinstance(value, frozenset) else frozenset()
 
     def lead_unit(self) -> dict:
-        return {
+        unit = {
             "name": self.text("lead_unit_name"),
             "uscc": self.text("lead_unit_uscc"),
             "independent_legal_person": self.choice("lead_unit_independent") == "true",
             "unit_kind": self.choice("lead_unit_kind"),
         }
+        above_size = self.choice("lead_unit_above_size")
+        if above_size is not None:
+            unit["above_designated_size"] = above_size == "true"
+        return unit
+
+    def conversion(self) -> dict | None:
+        """Art. 16: the municipal engineering research center converted, all three items or none."""
+        ids = ("municipal_erc_conversion", "municipal_erc_document_number", "municipal_erc_certified_on")
+        if all(self.raw(field_id) in (None, "") for field_id in ids):
+            return None
+        for field_id in ids:
+            self.require(field_id, "由市级工程技术研究中心转建的")
+        return _drop_none({
+            "name": self.text(ids[0]),
+            "document_number": self.text(ids[1]),
+            "certified_on": self.date(ids[2]),
+        })
 
     def contact(self) -> dict:
         contact = {"person": self.text("contact_person"), "phone": self.text("contact_phone")}
@@ -236,7 +253,7 @@ def application(submission: Submission, service_order: list[str]) -> tuple[dict,
         "cluster": c.choice("cluster"),
         "county_code": c.choice("county"),
         "center_legal_form": c.choice("center_legal_form"),
-        "municipal_erc_conversion": c.text("municipal_erc_conversion"),
+        "municipal_erc_conversion": c.conversion(),
         "lead_unit": c.lead_unit(),
         "co_builders": c.rows("co_builders"),
         "director": _drop_none({

@@ -134,6 +134,9 @@ def _lead_unit_fields(policy: Policy) -> tuple[FormField, ...]:
                   ("lead_unit", "independent_legal_person"), required=True, choices=_yes_no()),
         FormField("lead_unit_kind", DROPDOWN, "牵头单位类型", "", ("lead_unit", "unit_kind"),
                   required=True, choices=_named(policy.unit_kinds)),
+        FormField("lead_unit_above_size", DROPDOWN, "牵头企业是否为规模以上企业",
+                  "牵头单位为企业时选择（第三条：主要依托规模以上企业建设）；其他单位不选。",
+                  ("lead_unit", "above_designated_size"), choices=_yes_no()),
     )
 
 
@@ -178,8 +181,14 @@ def application_form(policy: Policy, guide_url: str) -> Form:
         FormField("center_legal_form", DROPDOWN, "中心法人形态", "第十条。",
                   ("center_legal_form",), required=True, choices=_named(policy.center_legal_forms)),
         FormField("municipal_erc_conversion", INPUT, "转建的市级工程技术研究中心",
-                  "由市级工程技术研究中心转建的，填写其名称（第十六条，优先支持）；否则不填。",
-                  ("municipal_erc_conversion",)),
+                  "由市级工程技术研究中心转建的，填写其名称和下面两项认定信息（第十六条，优先支持）；否则都不填。",
+                  ("municipal_erc_conversion", "name")),
+        FormField("municipal_erc_document_number", INPUT, "转建的市级工程技术研究中心认定文号",
+                  "转建的必填，如“晋市科发〔2019〕15号”。",
+                  ("municipal_erc_conversion", "document_number"), placeholder="晋市科发〔2019〕15号"),
+        FormField("municipal_erc_certified_on", INPUT, "转建的市级工程技术研究中心认定日期",
+                  "转建的必填，格式 YYYY-MM-DD。",
+                  ("municipal_erc_conversion", "certified_on"), placeholder="2019-08-26"),
         *_lead_unit_fields(policy),
         FormField("co_builders", TEXTAREA, "共建单位",
                   "可选（第十二条）。每行一家：`单位名称|统一社会信用代码|单位类型|共建方式`，"

@@ -7,7 +7,9 @@ From the deadlines of ticreg.deadlines, it lists:
 - publicity windows that have closed without a decision: applications that
   may be certified and are not yet (from the first day they may be, whether
   or not the reminder days of policy.yml have run out), and windows that
-  ended with an objection still pending;
+  ended with an objection still pending; an Art. 16 conversion is marked
+  as priority;
+- Art. 10 transitions to a legal entity past their day (when policy sets a period).
 - calendar years (registry/calendar/) that are missing: one a listed item
   needs, this year's, or next year's from policy.yml's calendar.reminder_from.
 
@@ -28,8 +30,10 @@ from ..deadlines import (
     CERTIFICATION,
     EVALUATION,
     OVERDUE,
+    PRIORITY_MARK,
     PUBLICITY,
     RECTIFICATION,
+    TRANSITION,
     Deadline,
 )
 from .github_api import GitHub
@@ -49,6 +53,7 @@ SECTIONS = (
         "公示期满、尚未作出决定",
         lambda d: d.kind == CERTIFICATION or (d.kind == PUBLICITY and d.status == OVERDUE),
     ),
+    ("逾期未完成的向独立法人实体过渡", lambda d: d.kind == TRANSITION and d.status == OVERDUE),
 )
 
 _FOOTER = (
@@ -100,7 +105,8 @@ def render(items: list[Deadline], as_of: dt.date) -> str:
     for title, found in sections:
         lines += [f"### {title}（{len(found)} 项）", "", "| 日期 | 事项 | 状态 | 代号 | 文件 |", "|---|---|---|---|---|"]
         for item in found:
-            cells = (_zh(item.date), item.title, _state(item), item.record, item.path)
+            title = PRIORITY_MARK + item.title if item.priority else item.title
+            cells = (_zh(item.date), title, _state(item), item.record, item.path)
             lines.append("| " + " | ".join(table_cell(cell) for cell in cells) + " |")
         lines.append("")
     lines.append(_FOOTER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:  # for annotations only
@@ -51,5 +52,15 @@ def replay_center(center: Center, start: str = "new") -> Iterator[Step[CenterEve
 def final_state(steps: Iterable[Step[ApplicationEvent]] | Iterable[Step[CenterEvent]]) -> str:
     state = "new"
     for step in steps:
+        state = step.after
+    return state
+
+
+def center_state_on(center: Center, day: date) -> str:
+    """The center's state after every event dated on or before ``day`` (a decision of that day counts)."""
+    state = "new"
+    for step in replay_center(center):
+        if step.event.date > day:
+            break
         state = step.after
     return state

@@ -11,7 +11,8 @@ every registration to it):
     history.py        H  the shape of each history event (group "history")
     personal_data.py  P  resident ID numbers and personal mobile numbers
     cross_file.py     X  IDs, references and paths across the registry
-    process/          F  Art. 9, 14-16 over time: state tables, windows, cycles, certification links
+    process/          F  Art. 9, 10, 14-16 over time: state tables, windows, cycles, certification links,
+                         transitions, support and recommendations
     changes/          G  what a pull request changes (ticreg check-changes)
     site_config.py    W  the website's configuration and sources (ticreg build)
 
@@ -48,6 +49,9 @@ _MODULES = (
     "cross_file",
     "process.lifecycle",
     "process.certification_links",
+    "process.after_certification",
+    "process.certification_refs",
+    "process.change_links",
     "process.timeliness",
     "changes.paths",
     "changes.tree_entries",

@@ -2,12 +2,15 @@
 
 D301 the provincial platform a direct certification rests on (Art. 16) was
 certified before the application; D302 a change application (Art. 15) asks
-for a change; D303 nothing a record states happened after today.
+for a change; D303 nothing a record states happened after today; D304, D305
+a converting municipal engineering research center (Art. 16) cites a valid,
+earlier certification; D306 no application predates the measures (Art. 17).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import typing
 from functools import lru_cache
 from collections.abc import Iterator
@@ -110,3 +113,50 @@ def change_has_content(model: Application, ctx: RegistryContext) -> Iterator[Hit
         change = model.requested_change
         if change.new_name is None and change.new_research_directions is None and change.restructuring is None:
             yield hit(("requested_change",), expected=["new_name", "new_research_directions", "restructuring"])
+
+
+def _submitted_on(model: Application) -> dt.date:
+    return model.history[0].date
+
+
+@rule("D304", severity="error", article="第十六条", scope="application",
+      title="转建的市级工程技术研究中心认定文号不符",
+      template="{field}“{actual}”：{expected}")
+def conversion_document(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
+    """由市级工程技术研究中心转建、列为优先支持的申报，须写明该中心的认定文号
+    municipal_erc_conversion.document_number：格式符合 policy.yml 的
+    direct_certification.municipal_document_pattern（如“晋市科发〔2019〕15号”），文号中的年份与
+    认定日期 certified_on 同年。"""
+    conversion = getattr(model, "municipal_erc_conversion", None)
+    if conversion is None:
+        return
+    where = ("municipal_erc_conversion", "document_number")
+    match = re.fullmatch(ctx.policy.direct_certification.municipal_document_pattern, conversion.document_number)
+    if match is None:
+        yield hit(where, actual=conversion.document_number,
+                  expected="不符合市科技局认定文号的格式（policy.yml 的 municipal_document_pattern），如“晋市科发〔2019〕15号”")
+    elif match.group("year") != str(conversion.certified_on.year):
+        yield hit(where, actual=conversion.document_number,
+                  expected=f"文号年份 {match.group('year')} 与认定日期 {conversion.certified_on.isoformat()} 不同年")
+
+
+@rule("D305", severity="error", article="第十六条", scope="application",
+      title="转建的市级工程技术研究中心认定晚于申报",
+      template="转建的市级工程技术研究中心认定日期 {actual} 晚于申报日期 {expected}；转建须以已经取得的认定为依据")
+def conversion_before_submission(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
+    """第十六条优先支持的是“符合条件的市级工程技术研究中心”转建：municipal_erc_conversion 的
+    认定日期 certified_on 不能晚于本申报的第一条办理记录（单位申报）的日期。"""
+    conversion = getattr(model, "municipal_erc_conversion", None)
+    if conversion is not None and conversion.certified_on > _submitted_on(model):
+        yield hit(("municipal_erc_conversion", "certified_on"),
+                  actual=conversion.certified_on.isoformat(), expected=_submitted_on(model).isoformat())
+
+
+@rule("D306", severity="error", article="第十七条", scope="application", title="申报早于办法施行",
+      template="{field}：申报日期 {actual} 早于办法施行日期 {expected}")
+def submitted_after_in_force(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
+    """第十七条：办法自印发之日起施行。policy.yml 的 measures.in_force_from 填写了施行日期后，
+    每项申报的第一条办理记录（单位申报）不能早于这一天；未填写时不检查。"""
+    in_force = ctx.policy.measures.in_force_from
+    if in_force is not None and _submitted_on(model) < in_force:
+        yield hit(("history", 0, "date"), actual=_submitted_on(model).isoformat(), expected=in_force.isoformat())

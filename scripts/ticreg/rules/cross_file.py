@@ -1,4 +1,5 @@
-"""Across files: unique IDs, references that resolve, paths that match IDs."""
+"""Across files: unique IDs, references that resolve, paths that match IDs; X520 one conversion per
+municipal engineering research center (Art. 16)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ticreg_schemas import CalendarYear, Departments, Staff
-from ticreg_schemas.application import Application, ApplicationEvent, ChangeApplication
-from ticreg_schemas.center import Center
+from ticreg_schemas.application import Application, ApplicationEvent, CertificationFields, ChangeApplication
+from ticreg_schemas.center import Center, CenterEvent
 from ticreg_schemas.common import RegistryModel
 
 from ..file_entries import FILE, FOLDER
 from ..findings import dotted
+from ..process.machine import FINAL_APPLICATION_STATES
+from ..process.replay import final_state, replay_application
 from ..registry_files import APPLICATIONS, CALENDAR, CENTERS, LAYOUT
 from ..engine import Checked, RegistryContext
 from ..catalog import Hit, Where, hit, rule
@@ -83,6 +86,35 @@ def references_resolve(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
                               actual=application_id, expected="registry/applications/")
 
 
+# An application that ended without a center leaves its conversion free for a later one.
+_ENDED_WITHOUT_CENTER = frozenset({"rejected", "withdrawn"})
+
+
+def _conversions(ctx: RegistryContext) -> dict[str, list[Checked[Application]]]:
+    """Art. 16 conversions still standing, by the municipal center's document number."""
+    cited: dict[str, list[Checked[Application]]] = {}
+    for records in ctx.applications.values():
+        for record in records:
+            conversion = getattr(record.model, "municipal_erc_conversion", None)
+            if conversion is None or final_state(replay_application(record.model)) in _ENDED_WITHOUT_CENTER:
+                continue
+            cited.setdefault(conversion.document_number, []).append(record)
+    return cited
+
+
+@rule("X520", severity="error", article="第十六条", scope="registry", title="同一市级工程技术研究中心转建两次",
+      template="{field}：认定文号“{actual}”的市级工程技术研究中心也由 {other} 转建；一个中心只能转建一次")
+def conversion_cited_once(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """第十六条优先支持的是市级工程技术研究中心“转建”为市级技术创新中心：同一个市级工程技术研究中心
+    （以认定文号 municipal_erc_conversion.document_number 识别）只能由一项申报转建。未予通过或已撤回的申报
+    不占用它，此后可以再次申报。重复的每个申报都会报告，并指出另外几处。"""
+    for number, records in _conversions(ctx).items():
+        for record in records if len(records) > 1 else ():
+            others = [r.path for r in records if r is not record]
+            yield hit(("municipal_erc_conversion", "document_number"), path=record.path,
+                      field="municipal_erc_conversion.document_number", actual=number, other=others)
+
+
 @rule("X503", severity="error", article=_DATA, scope="registry", title="文件位置与代号不一致",
       template="文件应位于 {expected}（依据 {field}“{actual}”）")
 def path_matches_id(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
@@ -129,6 +161,174 @@ def unknown_files(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
         if record.kind is None and record.entry in (FILE, FOLDER):
             shown = f"{record.relative}/" if record.entry == FOLDER else str(record.relative)
             yield hit((), path=record.path, actual=shown, expected=LAYOUT)
+
+
+# --- Records that cannot contradict each other (X507-X509) -----------------
+
+# A checked application or center file: what X507 and X508 compare across the registry.
+Filed = Checked[Application] | Checked[Center]
+
+
+def _files(ctx: RegistryContext) -> Iterator[Filed]:
+    for applications in ctx.applications.values():
+        yield from applications
+    for centers in ctx.centers.values():
+        yield from centers
+
+
+def _is_pending(application: Application, ctx: RegistryContext) -> bool:
+    key = ("final-state", id(application))
+    if key not in ctx.derived:
+        ctx.derived[key] = final_state(replay_application(application))
+    state: str = ctx.derived[key]
+    return state not in FINAL_APPLICATION_STATES
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One name a center holds, or a pending application asks for."""
+
+    name: str
+    file: Filed
+    where: Where
+    center: Center | None  # the center holding it; None: a pending application asking for it
+
+
+def _names_in_use(ctx: RegistryContext) -> Iterator[_Name]:
+    """Files with a duplicate ID are left to X501: a copied file is one mistake, not two."""
+    for centers in ctx.centers.values():
+        if len(centers) == 1:
+            yield _Name(centers[0].model.name, centers[0], ("name",), centers[0].model)
+    for applications in ctx.applications.values():
+        app = applications[0].model
+        if len(applications) > 1 or not _is_pending(app, ctx):
+            continue
+        if isinstance(app, CertificationFields):
+            yield _Name(app.proposed_name, applications[0], ("proposed_name",), None)
+        elif app.requested_change.new_name is not None:
+            yield _Name(app.requested_change.new_name, applications[0], ("requested_change", "new_name"), None)
+
+
+def _own_center(name: _Name, other: _Name) -> bool:
+    """A pending application and its own center are one name, not two: the center file an application
+    is certified into is written before the certification, and a pending change may restate its center's name."""
+    app, center = name.file.model, other.center
+    if name.center is not None or center is None or isinstance(app, Center):
+        return False
+    return center.application_id == app.id or (isinstance(app, ChangeApplication) and center.id == app.center_id)
+
+
+@rule("X507", severity="error", article="第九条第（三）项", scope="registry", title="名称重复",
+      template="名称“{actual}”已被{expected}使用：{other}")
+def unique_names(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """名称与中心一一对应：两个中心不能同名，尚在办理中（未认定、未予通过或撤回）的申报所拟名称、
+    变更申请所请求的新名称也不能与任何中心的现名称相同。已撤销的中心仍以原名称列在登记册和网站上，
+    所以同样计入。两个办理中的申报拟用相同的名称不在此报告：市科技局在认定时定名，先认定的占用该名称，
+    另一个随即被本规则报告。"""
+    by_name: dict[str, list[_Name]] = {}
+    for name in _names_in_use(ctx):
+        by_name.setdefault(name.name, []).append(name)
+    for holders in by_name.values():
+        centers = [h for h in holders if h.center is not None]
+        for holder in holders:
+            clashing = [c for c in centers if c is not holder and not _own_center(holder, c)]
+            if holder.center is not None and len(centers) < 2:
+                continue  # a center clashes with a pending application: the application is reported
+            if clashing:
+                yield hit(holder.where, path=holder.file.path, actual=holder.name,
+                          expected="中心" if holder.center is not None else "已认定的中心",
+                          other=[c.file.path for c in clashing])
+
+
+@dataclass(frozen=True)
+class _Use:
+    """Where a document number is written, and for which certification (None: another kind of document)."""
+
+    number: str
+    file: Filed
+    where: Where
+    certifies: str | None
+
+
+def _certifies(file: Filed) -> str:
+    """The application a certified event in this file certifies: the application itself, or the one
+    a center was certified from (F808 holds the center's event to it)."""
+    model = file.model
+    return model.application_id if isinstance(model, Center) else model.id
+
+
+def _document_number_uses(file: Filed, ctx: RegistryContext) -> Iterator[_Use]:
+    history: Sequence[ApplicationEvent | CenterEvent] = file.model.history
+    for i, event in enumerate(history):
+        if event.document_number is None:
+            continue
+        certifies = _certifies(file) if event.event == "certified" else None
+        if certifies is not None and certifies not in ctx.application_ids:
+            continue  # X502: the center names no application
+        yield _Use(event.document_number, file, ("history", i, "document_number"), certifies)
+
+
+def _uses_by_number(ctx: RegistryContext) -> dict[str, list[_Use]]:
+    by_number: dict[str, list[_Use]] = {}
+    for file in _files(ctx):
+        for use in _document_number_uses(file, ctx):
+            by_number.setdefault(use.number, []).append(use)
+    return by_number
+
+
+def _reused(uses: list[_Use]) -> Iterator[tuple[_Use, list[_Use]]]:
+    """Each use of a certification number that another certification, or another kind of document, also uses."""
+    certified = {u.certifies for u in uses if u.certifies is not None}
+    if not certified:
+        return
+    for use in uses:
+        others = [u for u in uses if u.certifies != use.certifies]
+        if use.certifies is not None and len(certified) < 2:
+            others = [u for u in others if u.certifies is not None]
+        if others:
+            yield use, others
+
+
+@rule("X508", severity="error", article="第四条、第九条第（三）项", scope="registry", title="认定文号重复",
+      template="{field} 的文号“{actual}”另见于 {other}：{expected}")
+def unique_certification_numbers(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """第四条“成熟一个，认定一个”：一份认定文件只认定一个中心，所以一个认定文号在登记册中只对应一个申报。
+    同一认定写在申报的 certified 事件和中心档案的认定事件中，文号相同是应当的（二者是否一致由 F808 检查）；
+    两个不同申报的认定用了同一文号，每一处都会报告并指出另外几处；认定文号又被用作变更批复、评估、
+    撤销等其他文件的文号，在那份文件处报告。"""
+    for uses in _uses_by_number(ctx).values():
+        for use, others in _reused(uses):
+            yield hit(use.where, path=use.file.path, actual=use.number, expected=_why_not_reused(use, others),
+                      other=[f"{o.file.path} {dotted(o.where)}" for o in others])
+
+
+def _why_not_reused(use: _Use, others: list[_Use]) -> str:
+    if use.certifies is None:
+        return "这是认定文件的文号，一份认定文件只认定一个中心，不能再用作其他文件的文号"
+    applications = "、".join(sorted({o.certifies for o in others if o.certifies is not None}))
+    return f"一份认定文件只认定一个中心，此文号已是申报 {applications} 的认定文号"
+
+
+@rule("X509", severity="error", article="第五条", scope="registry", title="所在县与组织管理部门不符",
+      template="{field}“{actual}”与组织管理部门不符：{other} 是 {expected} 的科技管理部门")
+def department_county(ctx: RegistryContext, root: Path) -> Iterator[Hit]:
+    """县（市、区）科技管理部门负责本地区的技术创新中心（第五条），所以它组织管理的申报和中心，所在县
+    （county_code）须是该部门在 departments.yml 中的行政区划代码。开发区、市直有关部门和主管部门按行业
+    组织管理，不限于一个县，不作此检查；部门的行政区划代码不在 policy.yml 清单中时由 X505 报告，也不作此检查。"""
+    for file in _files(ctx):
+        model = file.model
+        county_code = model.county_code if isinstance(model, (CertificationFields, Center)) else None
+        department = ctx.departments.get(model.organizing_department)
+        if county_code is None or department is None or department.kind != "county":
+            continue
+        expected = department.county_code
+        if expected is not None and expected in ctx.policy.ids("counties") and county_code != expected:
+            yield hit(("county_code",), path=file.path, actual=_county(ctx, county_code),
+                      other=f"{department.id}（{department.name}）", expected=_county(ctx, expected))
+
+
+def _county(ctx: RegistryContext, code: str) -> str:
+    return f"{code}（{ctx.policy.name_of('counties', code)}）"
 
 
 @rule("X505", severity="error", article="第五条", scope="departments", title="部门所在县不在清单中",

@@ -32,7 +32,7 @@ _8_3 = "第八条第（三）项"
 _8_4 = "第八条第（四）项"
 
 
-def _uscc_problem(code: str) -> str | None:
+def uscc_problem(code: str) -> str | None:
     if not uscc_format_ok(code):
         return "应为18位，由数字和大写字母组成（不含 I、O、S、V、Z）"
     expected = uscc_expected_check_character(code)
@@ -57,7 +57,7 @@ def _uscc_valid(model: Application | Center, ctx: RegistryContext) -> Iterator[H
     如在农业农村部门登记的村级集体经济组织以 N2 开头）同样有效。牵头单位与填写了
     代码的共建单位都会检查。"""
     for where, code in _credit_codes(model):
-        problem = _uscc_problem(code)
+        problem = uscc_problem(code)
         if problem:
             yield hit(where, actual=code, expected=problem)
 
@@ -69,7 +69,7 @@ def _registered_in_jincheng(model: Application, ctx: RegistryContext) -> Iterato
     行政区划码，须以 policy.yml 中 registration_division_prefix（晋城市 1405）开头。
     代码本身无效时只报告无效，不重复报告此项。"""
     code = model.lead_unit.uscc
-    if _uscc_problem(code) is None:
+    if uscc_problem(code) is None:
         prefix = ctx.policy.eligibility.registration_division_prefix
         division = uscc_division_code(code)
         if not division.startswith(prefix):
@@ -244,3 +244,31 @@ def unknown_declarations(model: Application, ctx: RegistryContext) -> Iterator[H
     for key in model.declarations:
         if key not in known:
             yield hit(("declarations", key), at_key=True, field=f"declarations.{key}", expected=sorted(known))
+
+
+_3 = "第三条"
+# The unit kind Art. 3's "规模以上" speaks of (policy.yml unit_kinds).
+ENTERPRISE = "enterprise"
+
+
+@rule("E113", severity="warning", article=_3, scope="application", title="牵头企业不是规模以上企业",
+      template="牵头单位为企业，above_designated_size 为 {actual}；{expected}")
+def enterprise_above_designated_size(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
+    """第三条：市技术创新中心“主要依托我市规模以上企业”和高校院所、技术机构建设。牵头单位为企业的，
+    在 lead_unit.above_designated_size 写明是否为规模以上企业；写 false 时提示审核时说明。
+    “主要”不是硬性条件，因此只作提示；未填写不提示。"""
+    lead = model.lead_unit
+    if lead.unit_kind == ENTERPRISE and lead.above_designated_size is False:
+        yield hit(("lead_unit", "above_designated_size"), actual="false",
+                  expected="第三条所称中心主要依托规模以上企业建设，请在审核中说明")
+
+
+@rule("E114", severity="error", article=_3, scope="application", title="非企业填写了规模以上",
+      template="牵头单位类型为“{actual}”，不是企业，不应填写 above_designated_size（{expected}）")
+def above_designated_size_only_for_enterprises(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
+    """“规模以上”是企业的统计分类（规模以上工业企业），高校、院所等其他单位没有这一属性：
+    lead_unit.above_designated_size 只在单位类型为企业（enterprise）时填写。"""
+    lead = model.lead_unit
+    if lead.unit_kind != ENTERPRISE and lead.above_designated_size is not None:
+        yield hit(("lead_unit", "above_designated_size"), at_key=True,
+                  actual=ctx.policy.name_of("unit_kinds", lead.unit_kind), expected="只适用于企业")

@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TypedDict
 
+from ticreg_schemas.application import Application
+
 from ..engine import RegistryContext
 from ..process.calendar import MissingCalendarYear
 from ..process.publicity import PublicityWindow, publicity_window
@@ -64,6 +66,8 @@ class Notice:
     evaluation: Evaluation | None = None
     change: Change | None = None
     revocation: Revocation | None = None
+    # Art. 16: the municipal engineering research center a publicized application converts (优先支持).
+    converts: str | None = None
 
     @property
     def kind_label(self) -> str:
@@ -143,6 +147,11 @@ def _window_or_missing_year(published: dt.date, ctx: RegistryContext) -> tuple[P
         return None, missing.year
 
 
+def _converted_name(application: Application) -> str | None:
+    conversion = getattr(application, "municipal_erc_conversion", None)
+    return conversion.name if conversion is not None else None
+
+
 def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
     policy = ctx.policy
     out = []
@@ -172,6 +181,7 @@ def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
                         pending_calendar_year=pending_year,
                         status=CLOSED if window is not None and today > window.end else ENDED if ended else OPEN,
                         notice_url=event.notice_url,
+                        converts=_converted_name(application),
                     )
                 )
     return out

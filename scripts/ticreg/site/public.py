@@ -12,6 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ticreg_schemas import Policy
+from ticreg_schemas.application import Application
+from ticreg_schemas.center import RECOMMENDATION_OUTCOMES
+from ticreg_schemas.center import Center as CenterModel
 from ticreg_schemas.events import EVALUATION_OUTCOMES
 
 from ..engine import RegistryContext
@@ -73,6 +77,53 @@ class Revocation:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Art. 14: key support from a municipal S&T programme."""
+
+    year: int
+    programme: str
+    project: str | None
+    amount_yuan: int
+    document_number: str | None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """Art. 14: a recommendation to the provincial level and what became of it."""
+
+    year: int
+    kind_label: str
+    name: str | None
+    outcome: str  # id: pending / approved / not-approved
+    outcome_label: str
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Art. 10: an internal unit's way to an independent legal entity."""
+
+    target_date: dt.date
+    entity_name: str | None
+    entity_uscc: str | None
+    entity_form_label: str | None
+    registered_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the certification rests on besides Art. 8 (Art. 16): a provincial
+    platform (direct certification) or a converted municipal engineering research center."""
+
+    label: str  # 直接认定所依据的省级以上平台 / 转建的市级工程技术研究中心
+    name: str
+    kind_label: str
+    certified_by: str | None
+    document_number: str
+    certified_on: dt.date
+    priority: bool  # a conversion: 优先支持
+
+
+@dataclass(frozen=True)
 class TeamFigures:
     """Aggregates only: no member is ever named on the site."""
 
@@ -125,6 +176,12 @@ class PublicCenter:
     revocation: Revocation | None
     former_names: tuple[str, ...]
     team: TeamFigures | None
+    major_cluster: bool = False  # Art. 7: one of the 五大千亿级产业集群 (policy major_clusters)
+    lead_unit_above_size: bool | None = None  # Art. 3, as the certifying application states it
+    transition: Transition | None = None
+    support: tuple[Support, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    basis: Basis | None = None
     path: str = field(default="")  # the registry file, for maintainers' messages
     procedure: tuple[ProcedureStep, ...] = ()  # the certifying application's stages (Art. 9)
 
@@ -162,6 +219,42 @@ def _moved_to(due: DueDate | None) -> dt.date | None:
     return due.effective if due is not None and due.moved else None
 
 
+def _transition(center: CenterModel, policy: Policy) -> Transition | None:
+    plan = center.transition
+    if plan is None:
+        return None
+    entity = plan.legal_entity
+    if entity is None:
+        return Transition(plan.target_date, None, None, None, None)
+    return Transition(plan.target_date, entity.name, entity.uscc,
+                      policy.name_of("center_legal_forms", entity.legal_form), entity.registered_on)
+
+
+def _basis(application: Application | None, policy: Policy) -> Basis | None:
+    platform = getattr(application, "provincial_platform", None)
+    if platform is not None:
+        kind = policy.name_of("platform_levels", platform.level) + policy.name_of("platform_kinds", platform.platform_kind)
+        return Basis("直接认定所依据的省级以上平台（第十六条）", platform.name, kind, platform.certified_by,
+                     platform.document_number, platform.certified_on, False)
+    conversion = getattr(application, "municipal_erc_conversion", None)
+    if conversion is not None:
+        kind = "、".join(k.name for k in policy.direct_certification.priority_platform_kinds)
+        return Basis("转建的市级工程技术研究中心（第十六条，优先支持）", conversion.name, kind, None,
+                     conversion.document_number, conversion.certified_on, True)
+    return None
+
+
+def _art14(center: CenterModel, policy: Policy) -> tuple[tuple[Support, ...], tuple[Recommendation, ...]]:
+    support = tuple(Support(s.year, s.programme, s.project, s.amount_yuan, s.document_number)
+                    for s in center.key_support)
+    recommendations = tuple(
+        Recommendation(r.year, policy.name_of("recommendation_kinds", r.kind), r.name, r.outcome,
+                       RECOMMENDATION_OUTCOMES[r.outcome])
+        for r in center.provincial_recommendations
+    )
+    return support, recommendations
+
+
 def public_center(center, application, policy, departments, calendar: WorkingCalendar, path: str = "") -> PublicCenter:
     """The public view of one valid center model and its certifying application."""
     name_of = policy.name_of
@@ -190,6 +283,7 @@ def public_center(center, application, policy, departments, calendar: WorkingCal
     contact = center.contact
     service_order = [s.id for s in policy.services]
     services = sorted(set(center.services), key=service_order.index)
+    support, recommendations = _art14(center, policy)
     return PublicCenter(
         id=center.id,
         name=center.name,
@@ -235,6 +329,12 @@ def public_center(center, application, policy, departments, calendar: WorkingCal
         revocation=Revocation(revoked.date, revoked.document_number, revoked.reason) if revoked else None,
         former_names=tuple(c.former_name for c in changes if c.former_name),
         team=_team(application, policy),
+        major_cluster=center.cluster in policy.major_clusters,
+        lead_unit_above_size=getattr(getattr(application, "lead_unit", None), "above_designated_size", None),
+        transition=_transition(center, policy),
+        support=support,
+        recommendations=recommendations,
+        basis=_basis(application, policy),
         path=path,
         procedure=procedure(application, departments),
     )

@@ -1,7 +1,8 @@
 """中心名录 (centers/index.md): one table of every certified center, revoked ones included.
 
 The table is complete without JavaScript; docs/assets/javascripts/directory.js
-adds the filters (category, cluster, county, state, free text), sorting and
+adds the filters (category, cluster, whether the cluster is one of Art. 7's
+五大千亿级产业集群 (policy major_clusters), county, state, free text), sorting and
 the live count, and keeps the filters in the query string. The filter
 options come from policy.yml (and the state machine's order), so an option
 exists even before any center has it. Only the date cell carries a
@@ -25,6 +26,8 @@ def filters(policy) -> list[dict]:
          "options": [(c.id, c.name) for c in policy.categories]},
         {"id": "tic-filter-cluster", "param": "cluster", "label": "重点产业集群",
          "options": [(c.id, c.name) for c in policy.clusters]},
+        {"id": "tic-filter-major", "param": "major", "label": "五大千亿级产业集群",
+         "options": [("yes", "是"), ("no", "否")]},
         {"id": "tic-filter-county", "param": "county", "label": "县（市、区）",
          "options": [(c.code, c.name) for c in policy.counties]},
         {"id": "tic-filter-state", "param": "state", "label": "状态",

@@ -1,4 +1,5 @@
-"""统计 (statistics/index.md): centers by category, cluster, county, year and state.
+"""统计 (statistics/index.md): centers by category, cluster, county, year and state;
+Art. 7's 五大千亿级产业集群 and Art. 14's support and recommendations by year.
 
 Each breakdown is drawn as an inline SVG bar chart at build time (charts.py)
 and followed by the same numbers as a table, for screen readers and for
@@ -10,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..charts import bar_chart
-from ..counts import Breakdown, Count, breakdowns
+from ..counts import Breakdown, Count, art14_by_year, breakdowns
 from ..render import render
 
 PAGE = "statistics/index.md"
-KEYS = ("category", "cluster", "county", "year", "state")
+KEYS = ("category", "cluster", "major", "county", "year", "state")
 
 
 def with_missing_years(breakdown: Breakdown) -> Breakdown:
@@ -39,4 +40,6 @@ def files(data):
         }
         for key in KEYS
     }
-    yield PAGE, render("statistics.md.j2", sections=sections, total=len(data.centers), today=data.today)
+    major_names = [data.policy.name_of("clusters", c) for c in data.policy.major_clusters]
+    yield PAGE, render("statistics.md.j2", sections=sections, total=len(data.centers), today=data.today,
+                       major_names=major_names, art14=art14_by_year(data.centers))
