@@ -121,6 +121,7 @@ def test_the_history_group_is_what_record_checks_a_new_event_with():
     history = {r.id for r in RULES.values() if r.group == "history"}
     # What record used to pick by module name: process, history, and H703 in frozen.
     assert history == {"F801", "F802", "F803", "F804", "F805", "F806", "F807", "F810", "F811",
+                       "F820", "F821", "F823", "F824",  # late objection, evaluator, windows not computable
                        "H701", "H702", "H703",
                        # Art. 9 stage evidence (tests/test_stage_evidence.py)
                        "H704", "H705", "H706", "H707", "H708", "H709", "H710",

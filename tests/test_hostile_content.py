@@ -299,13 +299,13 @@ def test_cli_errors_echo_arguments_escaped(mini):
 def test_record_refuses_an_invisible_character_naming_the_field(mini):
     before = mini.center.read_bytes()
     result = run_cli("record", "--today", TODAY.isoformat(), "evaluated", "coalbed-methane-development",
-                     "--outcome", "retain", "--note", "良好\x1b]0;已撤销\x07", cwd=mini.base)
+                     "--outcome", "retain", "--evaluator", "示例评估咨询有限公司", "--note", "良好\x1b]0;已撤销\x07", cwd=mini.base)
     assert result.code == 1
     assert "L115" in result.stderr and "U+001B" in result.stderr and "note" in result.stderr
     assert not UNPRINTABLE.search(result.stdout + result.stderr)
     assert mini.center.read_bytes() == before
     result = run_cli("record", "--today", TODAY.isoformat(), "evaluated", "coalbed-methane-development",
-                     "--outcome", "retain", "--note", "良好", cwd=mini.base)
+                     "--outcome", "retain", "--evaluator", "示例评估咨询有限公司", "--note", "良好", cwd=mini.base)
     assert result.code == 0, result.stderr
 
 

@@ -267,6 +267,10 @@ def center(*events: dict, first: dict | None = None) -> Center:
     return Center.model_validate(exemplar, context={"policy": load_policy(REGISTRY)})
 
 
+# The shipped calendar: due dates on a rest day move to the next working day (Civil Code Art. 203).
+CALENDAR = load_calendar(REGISTRY)
+
+
 def evaluated(date: str, outcome: str, deadline: str | None = None) -> dict:
     event = {"date": date, "event": "evaluated", "outcome": outcome}
     if deadline:
@@ -275,21 +279,21 @@ def evaluated(date: str, outcome: str, deadline: str | None = None) -> dict:
 
 
 def test_first_evaluation_due_three_years_after_certification():
-    status = evaluation_status(center(), 3)
+    status = evaluation_status(center(), 3, CALENDAR)
     assert status.certified_on == D("2023-06-20")
-    assert status.next_due == D("2026-06-20")
-    assert status.rectification_deadline is None and not status.revoked
+    assert status.next_due.nominal == D("2026-06-20")
+    assert status.rectification is None and not status.revoked
 
 
 def test_no_status_without_certification():
     model = center(evaluated("2026-06-01", "retain"), first={})
     assert [e.event for e in model.history] == ["evaluated"]
-    assert evaluation_status(model, 3) is None
+    assert evaluation_status(model, 3, CALENDAR) is None
 
 
 def test_after_one_regular_evaluation_due_six_years_after_certification():
-    status = evaluation_status(center(evaluated("2026-06-01", "retain")), 3)
-    assert status.next_due == D("2029-06-20")
+    status = evaluation_status(center(evaluated("2026-06-01", "retain")), 3, CALENDAR)
+    assert status.next_due.nominal == D("2029-06-20")
 
 
 def test_cycles_count_from_certification_not_from_the_last_due_date():
@@ -297,47 +301,49 @@ def test_cycles_count_from_certification_not_from_the_last_due_date():
     (a chain of 3-year steps through 28 Feb 2027 would end on 28 Feb)."""
     model = center(evaluated("2027-02-01", "retain"), evaluated("2030-02-01", "retain"),
                    evaluated("2033-02-01", "retain"), first=certified("2024-02-29"))
-    assert evaluation_status(model, 3).next_due == D("2036-02-29")
+    assert evaluation_status(model, 3, CALENDAR).next_due.nominal == D("2036-02-29")
 
 
 def test_rectification_sets_a_deadline_and_the_re_evaluation_starts_no_new_cycle():
     rectify = evaluated("2026-07-14", "rectify", "2026-09-30")
-    status = evaluation_status(center(rectify), 3)
-    assert status.next_due == D("2029-06-20")
-    assert status.rectification_deadline == D("2026-09-30")
+    status = evaluation_status(center(rectify), 3, CALENDAR)
+    assert status.next_due.nominal == D("2029-06-20")
+    assert status.rectification.nominal == D("2026-09-30")
 
-    status = evaluation_status(center(rectify, evaluated("2026-10-20", "retain")), 3)
-    assert status.next_due == D("2029-06-20")  # not 2032: the re-evaluation closes the same cycle
-    assert status.rectification_deadline is None
+    status = evaluation_status(center(rectify, evaluated("2026-10-20", "retain")), 3, CALENDAR)
+    assert status.next_due.nominal == D("2029-06-20")  # not 2032: the re-evaluation closes the same cycle
+    assert status.rectification is None
 
 
 def test_a_second_rectification_replaces_the_deadline():
     status = evaluation_status(center(evaluated("2026-07-14", "rectify", "2026-09-30"),
-                                      evaluated("2026-10-20", "rectify", "2027-01-31")), 3)
-    assert status.next_due == D("2029-06-20")
-    assert status.rectification_deadline == D("2027-01-31")
+                                      evaluated("2026-10-20", "rectify", "2027-01-31")), 3, CALENDAR)
+    assert status.next_due.nominal == D("2029-06-20")
+    assert status.rectification.nominal == D("2027-01-31")
 
 
 def test_revoked_center_has_no_next_due():
     revoked = {"date": "2026-11-06", "event": "revoked", "document_number": "晋市科发〔2026〕63号", "reason": "撤销"}
-    status = evaluation_status(center(evaluated("2026-06-10", "revoke"), revoked), 3)
+    status = evaluation_status(center(evaluated("2026-06-10", "revoke"), revoked), 3, CALENDAR)
     assert status.revoked
-    assert status.next_due is None and status.rectification_deadline is None
+    assert status.next_due is None and status.rectification is None
     assert not status.evaluation_overdue(D("2040-01-01"))
 
 
 def test_overdue_is_strictly_after_the_due_date():
-    status = evaluation_status(center(evaluated("2026-07-14", "rectify", "2026-09-30")), 3)
+    status = evaluation_status(center(evaluated("2026-07-14", "rectify", "2026-09-30")), 3, CALENDAR)
     assert not status.rectification_overdue(D("2026-09-30"))
     assert status.rectification_overdue(D("2026-10-01"))
-    fresh = evaluation_status(center(), 3)
-    assert not fresh.evaluation_overdue(D("2026-06-20"))
-    assert fresh.evaluation_overdue(D("2026-06-21"))
+    fresh = evaluation_status(center(), 3, CALENDAR)
+    # Due 2026-06-20, in the Dragon Boat holiday (06-19 to 06-21): on time through 06-22 (Civil Code Art. 203).
+    assert fresh.next_due.on_time_until == D("2026-06-22")
+    assert not fresh.evaluation_overdue(D("2026-06-22"))
+    assert fresh.evaluation_overdue(D("2026-06-23"))
 
 
 def test_cycle_length_is_the_policy_setting():
     assert load_policy(REGISTRY).evaluation.cycle_years == 3
-    assert evaluation_status(center(), 5).next_due == D("2028-06-20")
+    assert evaluation_status(center(), 5, CALENDAR).next_due.nominal == D("2028-06-20")
 
 
 # ---------------------------------------------------------------------------
@@ -381,4 +387,5 @@ def test_validate_today_option_is_used(mini_base):
     # The exemplar center was certified 2024-06-17: its first evaluation is overdue after 2027-06-17.
     late = run_cli("validate", "--format", "json", "--today", "2027-06-18", cwd=mini_base.base)
     assert late.code == 0
-    assert [f["rule"] for f in json.loads(late.stdout)["findings"]] == ["F810"]
+    # 2027 has no calendar file yet: F822 says so (and F810's due date is the one written).
+    assert [f["rule"] for f in json.loads(late.stdout)["findings"]] == ["F822", "F810"]

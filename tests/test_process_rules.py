@@ -57,6 +57,10 @@ CDA = "{date: 2024-06-19, event: department-approved}"
 CBR = "{date: 2024-06-20, event: bureau-rechecked}"
 
 
+# Art. 14: a third party evaluates; every evaluation names it (F821).
+EVALUATOR = "示例评估咨询有限公司"
+
+
 def ev(date: str, event: str, **fields: str) -> str:
     """One history event as a flow mapping."""
     extra = "".join(f", {key}: {value}" for key, value in fields.items())
@@ -357,18 +361,18 @@ def test_two_events_on_the_same_day_are_in_order(mini):
 
 
 def test_f803_event_dated_today_passes_and_tomorrow_fails(mini):
-    today = ev(TODAY.isoformat(), "evaluated", outcome="retain")
+    today = ev(TODAY.isoformat(), "evaluated", evaluator=EVALUATOR, outcome="retain")
     set_history(mini.center, [C_CERT, today])
     expect_clean(mini)
 
-    tomorrow = ev((TODAY + dt.timedelta(days=1)).isoformat(), "evaluated", outcome="retain")
+    tomorrow = ev((TODAY + dt.timedelta(days=1)).isoformat(), "evaluated", evaluator=EVALUATOR, outcome="retain")
     set_history(mini.center, [C_CERT, tomorrow])
     finding = expect_one(mini, "F803", value_in(mini.center, tomorrow, "date"), path=CENTER)
     assert "2026-11-27" in finding.message and "北京时间 2026-11-26" in finding.message
 
 
 def test_f803_the_cli_judges_by_its_today_option(mini):
-    tomorrow = ev("2026-11-27", "evaluated", outcome="retain")
+    tomorrow = ev("2026-11-27", "evaluated", evaluator=EVALUATOR, outcome="retain")
     set_history(mini.center, [C_CERT, tomorrow])
     assert mini.validate().rules == ["F803"]
     late = mini.validate("--today", "2026-11-27")
@@ -413,8 +417,11 @@ def test_certified_the_day_after_publicity_ends_passes(mini):
 
 
 def test_f805_publicity_in_a_year_without_a_calendar_file(mini):
+    """The publicity is only warned about; the certification that cannot be checked is F823."""
     (mini.root / "calendar" / "2024.yml").unlink()
-    finding = expect_one(mini, "F805", value_in(mini.application, PS, "date"))
+    set_history(mini.application, NORMAL[:-1])
+    mini.center.unlink()
+    finding = expect_one(mini, "F805", value_in(mini.application, PS, "date"), severity="warning")
     assert "2024" in finding.message and "registry/calendar/2024.yml" in finding.message
 
 
@@ -427,10 +434,12 @@ def test_f805_publicity_window_reaching_a_year_without_a_calendar_file(mini):
     set_history(mini.center, [C_CERT.replace("2024-06-17", "2027-01-08")])
     result = mini.validate("--today", "2027-01-20")
     assert result.code == 1
-    assert [(f["path"], f["line"], f["column"], f["rule"], f["severity"]) for f in result.findings] == [
-        (APP, *value_in(mini.application, history[-1], "date"), "F805", "error")
+    findings = [f for f in result.findings if f["rule"] != "F822"]  # 2027 itself is missing: F822 says so too
+    assert [(f["path"], f["line"], f["column"], f["rule"], f["severity"]) for f in findings] == [
+        (APP, *value_in(mini.application, history[-1], "date"), "F805", "warning"),
+        (APP, *value_in(mini.application, certified, "date"), "F823", "error"),
     ]
-    assert "registry/calendar/2027.yml" in result.findings[0]["message"]
+    assert all("registry/calendar/2027.yml" in f["message"] for f in findings)
 
 
 # ---------------------------------------------------------------------------
@@ -439,9 +448,9 @@ def test_f805_publicity_window_reaching_a_year_without_a_calendar_file(mini):
 
 REVOKED = ev("2026-11-06", "revoked", document_number="晋市科发〔2026〕63号", reason="评估结论为撤销")
 EVALUATIONS = {
-    "retain": ev("2026-10-16", "evaluated", outcome="retain"),
-    "rectify": ev("2026-10-16", "evaluated", outcome="rectify", rectification_deadline="2027-01-31"),
-    "revoke": ev("2026-10-16", "evaluated", outcome="revoke"),
+    "retain": ev("2026-10-16", "evaluated", evaluator=EVALUATOR, outcome="retain"),
+    "rectify": ev("2026-10-16", "evaluated", evaluator=EVALUATOR, outcome="rectify", rectification_deadline="2027-01-31"),
+    "revoke": ev("2026-10-16", "evaluated", evaluator=EVALUATOR, outcome="revoke"),
 }
 
 
@@ -454,14 +463,14 @@ def test_center_evaluated_then_revoked_is_clean(mini, outcome):
 def test_center_rectification_then_re_evaluation_is_clean(mini):
     set_history(mini.center, [
         C_CERT,
-        ev("2026-07-14", "evaluated", outcome="rectify", rectification_deadline="2026-09-30"),
-        ev("2026-10-20", "evaluated", outcome="retain"),
+        ev("2026-07-14", "evaluated", evaluator=EVALUATOR, outcome="rectify", rectification_deadline="2026-09-30"),
+        ev("2026-10-20", "evaluated", evaluator=EVALUATOR, outcome="retain"),
     ])
     expect_clean(mini)
 
 
 def test_nothing_may_follow_revocation(mini):
-    late = ev("2026-11-20", "evaluated", outcome="retain")
+    late = ev("2026-11-20", "evaluated", evaluator=EVALUATOR, outcome="retain")
     set_history(mini.center, [C_CERT, EVALUATIONS["revoke"], REVOKED, late])
     finding = expect_one(mini, "F801", value_in(mini.center, late, "event"), path=CENTER)
     assert "当前状态为“已撤销”" in finding.message and "（已办结，不能再记录事件）" in finding.message
@@ -470,7 +479,7 @@ def test_nothing_may_follow_revocation(mini):
 def test_revocation_decided_then_changed_is_f801(mini):
     add_change_application(mini)
     rename_center(mini)
-    decided = ev("2026-03-10", "evaluated", outcome="revoke")
+    decided = ev("2026-03-10", "evaluated", evaluator=EVALUATOR, outcome="revoke")
     changed = changed_event()
     set_history(mini.center, [C_CERT, decided, changed])
     findings = mini.check()
@@ -627,7 +636,7 @@ def test_f810_evaluation_due_yesterday_is_overdue(mini):
 
 def test_f810_quiet_once_the_evaluation_is_recorded(mini):
     _certified_in_2023(mini, dt.date(2023, 11, 25))
-    set_history(mini.center, [C_CERT.replace("2024-06-17", "2023-11-25"), ev("2026-11-20", "evaluated", outcome="retain")])
+    set_history(mini.center, [C_CERT.replace("2024-06-17", "2023-11-25"), ev("2026-11-20", "evaluated", evaluator=EVALUATOR, outcome="retain")])
     expect_clean(mini)
 
 
@@ -640,7 +649,7 @@ def test_f810_is_a_warning_so_the_cli_exits_0(mini):
     ]
 
 
-RECTIFY = "{date: 2026-10-01, event: evaluated, outcome: rectify, rectification_deadline: %s}"
+RECTIFY = "{date: 2026-10-01, event: evaluated, outcome: rectify, rectification_deadline: %s, evaluator: 示例评估咨询有限公司}"
 
 
 def test_rectification_deadline_today_is_not_overdue(mini):
@@ -657,7 +666,7 @@ def test_f811_rectification_deadline_passed_without_re_evaluation(mini):
 @pytest.mark.parametrize("outcome", ["retain", "rectify"])
 def test_f811_quiet_after_the_re_evaluation(mini, outcome):
     extra = {"rectification_deadline": "2027-02-28"} if outcome == "rectify" else {}
-    set_history(mini.center, [C_CERT, RECTIFY % "2026-11-10", ev("2026-11-20", "evaluated", outcome=outcome, **extra)])
+    set_history(mini.center, [C_CERT, RECTIFY % "2026-11-10", ev("2026-11-20", "evaluated", evaluator=EVALUATOR, outcome=outcome, **extra)])
     expect_clean(mini)
 
 

@@ -311,8 +311,9 @@ def test_all_block_history_in_its_own_indentation(mini):
              "      application_id: 2024-zezhou-001\n")
     mini.center.write_text(text.replace(flow, block), encoding="utf-8")
     assert appended(mini.center, lambda: record(mini, "coalbed-methane-development", "evaluated",
-                                                date=D(2026, 11, 20), outcome="retain")) == [
+                                                date=D(2026, 11, 20), outcome="retain", evaluator="示例评估咨询有限公司")) == [
         "  -   date: 2026-11-20\n", "      event: evaluated\n", "      outcome: retain\n",
+        "      evaluator: 示例评估咨询有限公司\n",
     ]
     assert mini.check() == []
 
@@ -326,17 +327,18 @@ def test_comments_blank_lines_quotes_and_crlf_survive(mini):
     mini.center.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     before = mini.center.read_bytes().decode("utf-8")
     record(mini, "coalbed-methane-development", "evaluated", date=D(2026, 11, 20), outcome="retain",
-           note="见 https://example.com/r.html")
+           evaluator="示例评估咨询有限公司", note="见 https://example.com/r.html")
     after = mini.center.read_bytes().decode("utf-8")
-    assert inserted(before, after) == ['  - {date: 2026-11-20, event: evaluated, outcome: retain, note: "见 https://example.com/r.html"}\r\n']
-    assert after.endswith("认定文件\r\n  - {date: 2026-11-20, event: evaluated, outcome: retain, note: \"见 https://example.com/r.html\"}\r\n"
+    assert inserted(before, after) == ['  - {date: 2026-11-20, event: evaluated, outcome: retain, evaluator: 示例评估咨询有限公司, note: "见 https://example.com/r.html"}\r\n']
+    assert after.endswith("认定文件\r\n  - {date: 2026-11-20, event: evaluated, outcome: retain, evaluator: 示例评估咨询有限公司, note: \"见 https://example.com/r.html\"}\r\n"
                           "\r\n# 文件结束\r\n")
     assert mini.check() == []
 
 
 def test_text_that_yaml_would_misread_is_quoted(mini):
     note = "? 是否整改: 否 # 见附件, [2] {3}"
-    record(mini, "coalbed-methane-development", "evaluated", date=D(2026, 11, 20), outcome="retain", note=note)
+    record(mini, "coalbed-methane-development", "evaluated", date=D(2026, 11, 20), outcome="retain", evaluator="示例评估咨询有限公司",
+           note=note)
     assert yaml.safe_load(mini.center.read_text(encoding="utf-8"))["history"][-1]["note"] == note
     assert mini.check() == []
 
@@ -446,7 +448,8 @@ def test_certifying_without_a_calendar_year_is_refused(sample):
     message = refused(sample.path(DEVZONE), lambda: record(
         sample, "2026-devzone-001", "certified", date=D(2026, 11, 26),
         document_number="晋市科发〔2026〕70号", center_id="precision-optoelectronics"))
-    assert "F805 history[6].date（日期）：无法计算公示期，缺少 2026 年的节假日安排；请添加 registry/calendar/2026.yml" in message
+    assert ("F823 history[7].date（日期）：无法核对认定是否在公示期满之后，缺少 2026 年的节假日安排；"
+            "添加 registry/calendar/2026.yml 后才能记录认定") in message
 
 
 def test_certifying_without_the_center_file_says_to_copy_the_template(sample):
@@ -462,7 +465,8 @@ def test_certifying_without_the_center_file_says_to_copy_the_template(sample):
 def test_an_error_the_write_causes_puts_the_original_back(mini):
     """A personal mobile number in a note: P602 after writing; the original bytes return."""
     message = refused(mini.center, lambda: record(mini, "coalbed-methane-development", "evaluated",
-                                                  date=D(2026, 11, 20), outcome="retain", note="联系人 13834561234"))
+                                                  date=D(2026, 11, 20), outcome="retain", evaluator="示例评估咨询有限公司",
+                                                  note="联系人 13834561234"))
     assert message.startswith("写入后校验发现本次记录引起的错误，已恢复原文件 registry/centers/coalbed-methane-development.yml")
     assert "P602" in message and "138****1234" in message and "13834561234" not in message
     assert not list(mini.root.rglob(".*ticreg-tmp"))
@@ -510,7 +514,7 @@ def test_cli_records_and_confirms_in_chinese(mini):
 
 def test_cli_excellent_flag_and_the_date_defaults_to_today(mini, cli):
     code, _, err = cli(mini.base, "record", "--today", "2026-11-25", "evaluated", "coalbed-methane-development",
-                       "--outcome", "retain", "--excellent")
+                       "--outcome", "retain", "--excellent", "--evaluator", "示例评估咨询有限公司")
     assert code == 0, err
     last = yaml.safe_load(mini.center.read_text(encoding="utf-8"))["history"][-1]
     assert last["excellent"] is True and last["outcome"] == "retain"

@@ -146,7 +146,7 @@ def test_h701_center_certified_event_without_application_id(mini):
 
 def test_h701_center_event_with_a_field_of_another_event(mini):
     with mini.center.open("a", encoding="utf-8") as handle:
-        handle.write(f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: retain, former_name: 晋城市煤层气技术创新中心}}\n")
+        handle.write(f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: retain, evaluator: 示例评估机构, former_name: 晋城市煤层气技术创新中心}}\n")
     finding = expect_one(mini, "H701", text_pos(mini.center, "former_name: "), path=CENTER)
     assert "“evaluated”" in finding.message and "不应填写 former_name" in finding.message
 
@@ -163,20 +163,20 @@ EVALUATED_ON = TODAY.isoformat()
 
 
 def _add_evaluation(mini, extra: str = "") -> tuple[int, int]:
-    line = f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: rectify{extra}}}\n"
+    line = f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: rectify, evaluator: 示例评估机构{extra}}}\n"
     with mini.center.open("a", encoding="utf-8") as handle:
         handle.write(line)
     return text_pos(mini.center, f"{{date: {EVALUATED_ON}, event: evaluated")
 
 
 def test_h702_rectify_with_a_later_deadline_passes(mini):
-    _add_evaluation(mini, ", rectification_deadline: 2027-12-31, evaluator: 示例评估机构")
+    _add_evaluation(mini, ", rectification_deadline: 2027-12-31")
     expect_clean(mini)
 
 
 def test_h702_retain_needs_no_deadline(mini):
     with mini.center.open("a", encoding="utf-8") as handle:
-        handle.write(f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: retain, excellent: true}}\n")
+        handle.write(f"  - {{date: {EVALUATED_ON}, event: evaluated, outcome: retain, excellent: true, evaluator: 示例评估机构}}\n")
     expect_clean(mini)
 
 

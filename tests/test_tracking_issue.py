@@ -105,7 +105,7 @@ def test_a_window_closed_without_certification_is_listed_from_its_first_day(samp
 
 def test_a_rectification_past_its_deadline_is_listed_until_re_evaluated(mini: MiniRegistry):
     mini.edit(mini.center, lambda data: data["history"].append(
-        {"date": D(2027, 6, 1), "event": "evaluated", "outcome": "rectify", "rectification_deadline": D(2027, 12, 31)}))
+        {"date": D(2027, 6, 1), "event": "evaluated", "evaluator": "示例评估咨询有限公司", "outcome": "rectify", "rectification_deadline": D(2027, 12, 31)}))
     assert "### 已过整改期限" not in body_as_of(mini.base, D(2027, 12, 31))[0]  # due today: not yet past
     body, _ = body_as_of(mini.base, D(2028, 1, 5))
     [[_, _, state, record, _]] = rows(body, "已过整改期限、尚未复评（1 项）")

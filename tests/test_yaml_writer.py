@@ -172,10 +172,10 @@ def test_a_one_line_scalar_for_a_rename_is_guarded_and_refuses_more_lines():
 
 def test_record_note_yes_on_the_command_line_reads_back_as_the_text_yes(mini):
     result = run_cli("record", "--today", TODAY.isoformat(), "evaluated", CENTER, "--date", "2026-11-20",
-                     "--outcome", "retain", "--note", "yes", cwd=mini.base)
+                     "--outcome", "retain", "--evaluator", "示例评估咨询有限公司", "--note", "yes", cwd=mini.base)
     assert result.code == 0, result.stderr
     text = mini.center.read_text(encoding="utf-8")
-    assert text.endswith('  - {date: 2026-11-20, event: evaluated, outcome: retain, note: "yes"}\n')
+    assert text.endswith('  - {date: 2026-11-20, event: evaluated, outcome: retain, evaluator: 示例评估咨询有限公司, note: "yes"}\n')
     assert_reads_back(text, ("history", -1, "note"), "yes")
     assert mini.check() == []
 
@@ -184,7 +184,7 @@ def test_record_note_yes_on_the_command_line_reads_back_as_the_text_yes(mini):
                                    "2026-01-01", "- 项目", "是否整改: 否", " 前导空格"])
 def test_record_writes_a_trap_so_that_it_reads_back(mini, value):
     record_event(mini.root, mini.base, CENTER, "evaluated",
-                 {"date": dt.date(2026, 11, 20), "outcome": "retain", "note": value}, today=TODAY)
+                 {"date": dt.date(2026, 11, 20), "outcome": "retain", "evaluator": "示例评估咨询有限公司", "note": value}, today=TODAY)
     text = mini.center.read_text(encoding="utf-8")
     assert text.splitlines()[-1].endswith(f'note: "{value}"}}')
     assert_reads_back(text, ("history", -1, "note"), value)
@@ -192,7 +192,7 @@ def test_record_writes_a_trap_so_that_it_reads_back(mini, value):
 
 def test_record_keeps_plain_text_plain(mini):
     record_event(mini.root, mini.base, CENTER, "evaluated",
-                 {"date": dt.date(2026, 11, 20), "outcome": "retain", "note": "yess"}, today=TODAY)
+                 {"date": dt.date(2026, 11, 20), "outcome": "retain", "evaluator": "示例评估咨询有限公司", "note": "yess"}, today=TODAY)
     assert mini.center.read_text(encoding="utf-8").endswith(", note: yess}\n")
 
 
@@ -219,7 +219,7 @@ def test_intake_answer_yes_through_the_command_line_reads_back_as_the_text_yes(r
 def test_record_and_intake_write_the_same_text_the_same_way(mini, value):
     """One writer: a note through record and a summary through intake are written alike."""
     record_event(mini.root, mini.base, CENTER, "evaluated",
-                 {"date": dt.date(2026, 11, 20), "outcome": "retain", "note": value}, today=TODAY)
+                 {"date": dt.date(2026, 11, 20), "outcome": "retain", "evaluator": "示例评估咨询有限公司", "note": value}, today=TODAY)
     recorded = mini.center.read_text(encoding="utf-8").splitlines()[-1]
     values = exemplar_values()
     values["summary"] = value

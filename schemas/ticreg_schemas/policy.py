@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar as _gregorian
+import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import cached_property
@@ -213,6 +215,25 @@ class Evaluation(RegistryModel):
     due_soon_days: Annotated[int, Field(ge=0)] = F("临近提醒天数", "评估到期前多少天列入待办。")
 
 
+MONTH_DAY_PATTERN = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class CalendarReminders(RegistryModel):
+    """When staff are reminded that next year's holiday arrangement (registry/calendar/) is missing."""
+
+    reminder_from: Annotated[str, StringConstraints(pattern=MONTH_DAY_PATTERN)] = F(
+        "提醒起始日（月-日）",
+        "每年从这一天（MM-DD，如 12-01）起，若下一年的节假日安排（registry/calendar/<下一年>.yml）仍未添加，"
+        "ticreg validate 给出警告（F822），期限跟踪议题提醒添加。",
+    )
+
+    def reminder_date(self, year: int) -> dt.date:
+        """The day in ``year`` from which the next year's file is expected (29 February: the 28th in other years)."""
+        month, day = (int(part) for part in self.reminder_from.split("-"))
+        last = _gregorian.monthrange(year, month)[1]
+        return dt.date(year, month, min(day, last))
+
+
 class ScoreRange(RegistryModel):
     min: Annotated[float, Field(ge=0)] = F("最低分", "含本数。")
     max: Annotated[float, Field(gt=0)] = F("最高分", "含本数。")
@@ -292,6 +313,9 @@ class Policy(RegistryModel):
     transition: Transition = F("向独立法人实体过渡", "第十条。", default_factory=Transition)
     support: Support = F("重点支持与优先推荐", "第十四条。")
     personal_data: PersonalData = F("个人信息", "不得公开的个人信息的约束。")
+    calendar: CalendarReminders | None = F(
+        "节假日安排提醒", "何时提醒添加下一年的节假日安排；不填则不提醒。", default=None
+    )
     stage_records: StageRecords = F("各环节的办理材料", "第九条：各审核环节记录的文号、会议名称、专家组人数与得分的格式和范围。")
 
     @model_validator(mode="after")

@@ -12,6 +12,17 @@ Four kinds of item, each with the date it is about (its deadline):
                    or overdue (never for a revoked center, nor one awaiting its
                    revocation document)
     rectification  an open rectification's deadline, upcoming or passed
+    calendar       a year of registry/calendar/ that is missing: one that a
+                   listed item needs (a publicity window, a due date to move
+                   off a rest day), this year's, or next year's once
+                   policy.calendar.reminder_from has come; dated 1 January of it
+
+Evaluation and rectification dates are the last day still on time: a due
+date on a statutory rest day moves to the next working day (Civil Code
+Art. 203) and the written date is kept as ``nominal_date``. A missing
+calendar year affects only the items that need it: a window that cannot be
+computed is left out and named in the calendar item, a due date that cannot
+be checked for a rest day is listed as written.
     transition     an Art. 10 transition to a legal entity not completed by its
                    planned date or policy.transition.period_years after
                    certification, whichever is earlier (only when policy gives
@@ -34,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import overload
 
@@ -43,8 +54,8 @@ from ticreg_schemas.center import Center
 
 from .engine import Checked, RegistryContext
 from .errors import MissingCalendarYear, RegistryHasErrors
-from .process.calendar import CALENDAR_DIR
-from .process.evaluation import evaluation_status
+from .process.calendar import CALENDAR_DIR, expected_years
+from .process.evaluation import DueDate, evaluation_status
 from .process.publicity import publicity_window
 from .process.replay import final_state, replay_application, replay_center
 from .process.transition import transition_due
@@ -54,13 +65,15 @@ PUBLICITY = "publicity"
 CERTIFICATION = "certification"
 EVALUATION = "evaluation"
 RECTIFICATION = "rectification"
+CALENDAR = "calendar"
 TRANSITION = "transition"
-KINDS = (PUBLICITY, CERTIFICATION, EVALUATION, RECTIFICATION, TRANSITION)
+KINDS = (CALENDAR, PUBLICITY, CERTIFICATION, EVALUATION, RECTIFICATION, TRANSITION)
 KIND_LABELS = {
     PUBLICITY: "公示",
     CERTIFICATION: "认定",
     EVALUATION: "评估",
     RECTIFICATION: "整改",
+    CALENDAR: "节假日安排",
     TRANSITION: "过渡",
 }
 # How a priority item (Art. 16) is marked in text, the tracking issue and the calendar.
@@ -71,13 +84,11 @@ DUE = "due"
 OVERDUE = "overdue"
 STATUSES = (UPCOMING, DUE, OVERDUE)
 
-# A presentation threshold of this report, not a rule of the measures: how
-# many days after the first certifiable day an undecided application is
-# still simply "due" before it is shown as "overdue".
-
-# Rule F805 reports a missing calendar year too; here it is said more
-# precisely (which window needs it), and only when a listed window does.
-_MISSING_CALENDAR_RULE = "F805"
+# The findings a missing calendar year causes (F805 a window, F823 a
+# certification and F824 an objection that cannot be checked): here a
+# calendar item says the same, naming what needs the year, and everything
+# else is still listed.
+_MISSING_CALENDAR_RULES = ("F805", "F823", "F824")
 
 ICS_PRODID = "-//Jincheng TIC Registry//ticreg deadlines//ZH-CN"
 ICS_CALENDAR_NAME = "晋城市技术创新中心办理期限"
@@ -94,6 +105,7 @@ class Deadline:
     status: str
     days: int  # date - as_of: negative once passed
     cycle: int | None = None  # evaluations and rectifications: the evaluation cycle
+    nominal_date: dt.date | None = None  # set when Civil Code Art. 203 moved `date` off a rest day
     priority: bool = False  # Art. 16: a converting municipal engineering research center
 
     @property
@@ -102,8 +114,8 @@ class Deadline:
         cycle = f".cycle{self.cycle}" if self.cycle is not None else ""
         return f"{self.kind}.{self.record}{cycle}@{ICS_UID_DOMAIN}"
 
-    def as_dict(self) -> dict:
-        return {
+    def as_dict(self) -> dict[str, str | int]:
+        shown: dict[str, str | int] = {
             "kind": self.kind,
             "date": self.date.isoformat(),
             "record": self.record,
@@ -113,6 +125,9 @@ class Deadline:
             "days": self.days,
             "priority": self.priority,
         }
+        if self.nominal_date is not None:
+            shown["nominal_date"] = self.nominal_date.isoformat()
+        return shown
 
 
 # --- collecting ------------------------------------------------------------------
@@ -122,14 +137,13 @@ def collect(root: Path, cwd: Path, as_of: dt.date) -> list[Deadline]:
     """Every deadline in the registry at ``root`` as of ``as_of``, sorted by date.
 
     Raises RegistryHasErrors when the registry has errors (``ticreg validate``
-    shows them) and MissingCalendarYear when an open window reaches a year
-    with no calendar file.
+    shows them); a missing calendar year is an item, never an error here.
     """
     from .validate import registry_context
 
     # Judged without a "today": dates after as_of are simply not read here.
     ctx, outcome = registry_context(root, cwd, today=None)
-    errors = [f for f in outcome.findings if f.severity == "error" and f.rule != _MISSING_CALENDAR_RULE]
+    errors = [f for f in outcome.findings if f.severity == "error" and f.rule not in _MISSING_CALENDAR_RULES]
     if ctx is None or errors:
         raise RegistryHasErrors.counted(display_path(root, cwd), len(errors) or 1, "无法可靠地列出办理期限")
     return deadlines(ctx, as_of, calendar_dir=display_path(root / CALENDAR_DIR, cwd))
@@ -138,14 +152,45 @@ def collect(root: Path, cwd: Path, as_of: dt.date) -> list[Deadline]:
 def deadlines(ctx: RegistryContext, as_of: dt.date, *, calendar_dir: str = f"registry/{CALENDAR_DIR}") -> list[Deadline]:
     """The deadlines of a validated registry Context (see ticreg.validate.registry_context)."""
     items: list[Deadline] = []
+    needs = _CalendarNeeds()
     for record in ctx.records:
         model = record.model
         if isinstance(model, Center):
-            items.extend(_center_items(Checked(record, model), ctx, as_of))
+            items.extend(_center_items(Checked(record, model), ctx, as_of, needs))
             items.extend(_transition_items(Checked(record, model), ctx, as_of))
         elif isinstance(model, Application):
-            items.extend(_application_items(Checked(record, model), ctx, as_of, calendar_dir))
+            items.extend(_application_items(Checked(record, model), ctx, as_of, needs))
+    items.extend(_calendar_items(ctx, as_of, needs, calendar_dir))
     return sorted(items, key=lambda d: (d.date, KINDS.index(d.kind), d.record, d.cycle or 0))
+
+
+@dataclass
+class _CalendarNeeds:
+    """The missing calendar years the listed items need, and what needs each."""
+
+    by_year: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, year: int, what: str) -> None:
+        self.by_year.setdefault(year, []).append(what)
+
+
+def _calendar_items(ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds, calendar_dir: str) -> list[Deadline]:
+    """One item per missing year: those the items need, this year and (after the reminder day) next year."""
+    expected = set(expected_years(ctx.policy.calendar, as_of))
+    missing = sorted((set(needs.by_year) | expected) - set(ctx.calendar.years))
+    items = []
+    for year in missing:
+        path = f"{calendar_dir}/{year}.yml"
+        needed_by = needs.by_year.get(year)
+        if needed_by:
+            title = (f"缺少 {year} 年的节假日安排（用于：{'；'.join(needed_by)}）："
+                     f"请按国务院办公厅当年的通知添加 {path}")
+        else:
+            title = f"尚无 {year} 年的节假日安排：国务院办公厅的通知发布后，请照录为 {path}"
+        first_day = dt.date(year, 1, 1)
+        days = (first_day - as_of).days
+        items.append(Deadline(CALENDAR, first_day, str(year), path, title, _status(days), days))
+    return items
 
 
 @overload
@@ -167,7 +212,7 @@ def _status(days: int) -> str:
 
 
 def _application_items(record: Checked[Application], ctx: RegistryContext, as_of: dt.date,
-                       calendar_dir: str) -> list[Deadline]:
+                       needs: _CalendarNeeds) -> list[Deadline]:
     model = _as_of(record.model, as_of)
     steps = list(replay_application(model))
     state = final_state(steps)
@@ -188,11 +233,8 @@ def _application_items(record: Checked[Application], ctx: RegistryContext, as_of
     try:
         window = publicity_window(published, ctx.policy.publicity, ctx.calendar)
     except MissingCalendarYear as missing:
-        raise MissingCalendarYear(
-            missing.year,
-            f"缺少 {missing.year} 年的节假日安排，无法计算 {model.id} 的公示期（{_zh(published)}发布）："
-            f"请按国务院办公厅当年的通知添加 {calendar_dir}/{missing.year}.yml"
-        ) from None
+        needs.add(missing.year, f"{model.id} 的公示期（{_zh(published)}发布）")
+        return []
     name = model.proposed_name
     priority = getattr(model, "municipal_erc_conversion", None) is not None
     if state == "objection-pending":
@@ -215,30 +257,36 @@ def _application_items(record: Checked[Application], ctx: RegistryContext, as_of
                      priority=priority)]
 
 
-def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date) -> list[Deadline]:
+def _due(due: DueDate, record_id: str, what: str, needs: _CalendarNeeds) -> tuple[dt.date, dt.date | None, str]:
+    """The day still on time, the written day when they differ, and the words for it."""
+    if due.missing_year is not None:
+        needs.add(due.missing_year, f"{record_id} 的{what}是否逢法定休假日顺延")
+    if due.moved and due.effective is not None:
+        return due.effective, due.nominal, f"（{_zh(due.nominal)}为法定休假日，顺延至{_zh(due.effective)}）"
+    return due.on_time_until, None, ""
+
+
+def _center_items(record: Checked[Center], ctx: RegistryContext, as_of: dt.date, needs: _CalendarNeeds) -> list[Deadline]:
     model = _as_of(record.model, as_of)
     if final_state(replay_center(model)) in ("revoked", "revocation-decided", "new"):
         return []
-    cycle_years = ctx.policy.evaluation.cycle_years
-    status = evaluation_status(model, cycle_years)
+    status = evaluation_status(model, ctx.policy.evaluation.cycle_years, ctx.calendar)
     if status is None or status.next_due is None:
         return []
     items = []
-    # Cycle k falls due k * cycle_years after certification (Civil Code
-    # Art. 202 keeps the year arithmetic exact, so the years tell k).
-    cycle = (status.next_due.year - status.certified_on.year) // cycle_years
-    days = (status.next_due - as_of).days
-    if days <= ctx.policy.evaluation.due_soon_days:
-        title = f"{model.name} 第{cycle}个周期绩效评估到期"
-        items.append(Deadline(EVALUATION, status.next_due, model.id, record.path, title, _status(days), days, cycle))
-    if status.rectification_deadline is not None:
-        # The rectification was ordered by the evaluation of the cycle before.
-        days = (status.rectification_deadline - as_of).days
-        title = f"{model.name} 整改期限届满，应复评"
-        items.append(
-            Deadline(RECTIFICATION, status.rectification_deadline, model.id, record.path, title,
-                     _status(days), days, cycle - 1)
-        )
+    # Listed by the day still on time, which is never earlier than the written day.
+    if (status.next_due.on_time_until - as_of).days <= ctx.policy.evaluation.due_soon_days:
+        date, nominal, moved = _due(status.next_due, model.id, "评估期限", needs)
+        days = (date - as_of).days
+        title = f"{model.name} 第{status.next_cycle}个周期绩效评估到期{moved}"
+        items.append(Deadline(EVALUATION, date, model.id, record.path, title, _status(days), days,
+                              status.next_cycle, nominal))
+    if status.rectification is not None:
+        date, nominal, moved = _due(status.rectification, model.id, "整改期限", needs)
+        days = (date - as_of).days
+        title = f"{model.name} 整改期限届满，应复评{moved}"
+        items.append(Deadline(RECTIFICATION, date, model.id, record.path, title, _status(days), days,
+                              status.rectification_cycle, nominal))
     return items
 
 
@@ -263,6 +311,8 @@ def _zh(day: dt.date) -> str:
 
 
 def _when(item: Deadline) -> str:
+    if item.kind == CALENDAR:
+        return f"{item.days} 天后开始需要" if item.days > 0 else "今天起需要" if item.days == 0 else f"已缺少 {-item.days} 天"
     if item.kind == CERTIFICATION:
         if item.days == 0:
             return "今天起可认定"

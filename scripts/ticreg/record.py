@@ -209,7 +209,7 @@ def _new_findings(after: list[Finding], before: list[Finding]) -> list[Finding]:
 def _option_hints(findings: list[Finding], event_name: str, target: Target) -> list[str]:
     hints = []
     # Only the shape rules name fields the user may have meant with an option.
-    text = " ".join(f.message for f in findings if f.rule in ("S101", "S102", "S103", "S104", "H701"))
+    text = " ".join(f.message for f in findings if f.rule in ("S101", "S102", "S103", "S104", "H701", "F821"))
     mentioned = [name for name in OPTION_OF_FIELD if re.search(rf"(?<![a-z_]){name}(?![a-z_])", text)]
     mapped = [f"{OPTION_OF_FIELD[name]} 写入 {name}" for name in mentioned if name not in ("date",)]
     if mapped:
@@ -233,14 +233,6 @@ def _rule_findings(model: Application | Center, ctx: RegistryContext, index: int
         hits = (h for h in rule.hits(model, ctx) if h.where[:2] == ("history", index) or (rule.id, h.where) in extra)
         found.extend(findings_for(rule, hits, lambda h: (shown, (0, 0)), type(model)))
     return found
-
-
-def _last_publicity_index(model: Application) -> int | None:
-    index = None
-    for step in replay_application(model):
-        if step.event.event == "publicity-started" and step.transition is not None:
-            index = step.index
-    return index
 
 
 def record_event(
@@ -336,12 +328,8 @@ def _check_process(root: Path, cwd: Path, target: Target, shown: str, model: App
     """Order, dates, publicity window, by the rules validation runs; for a certification,
     the center file it needs (returned)."""
     certifying = target.kind == "application" and event["event"] == "certified"
+    # No calendar year for the window: F823 (at this event) names the file to add.
     extra: set[tuple[str, Where]] = set()
-    if certifying and not isinstance(model, Center):
-        published = _last_publicity_index(model)
-        if published is not None:
-            # No calendar year for the window: F805 names the file to add.
-            extra.add(("F805", ("history", published, "date")))
     problems = [f for f in _rule_findings(model, ctx, index, shown, extra) if f.severity == "error"]
     center_file = None
     if certifying:

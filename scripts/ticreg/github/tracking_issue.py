@@ -10,6 +10,8 @@ From the deadlines of ticreg.deadlines, it lists:
   ended with an objection still pending; an Art. 16 conversion is marked
   as priority;
 - Art. 10 transitions to a legal entity past their day (when policy sets a period).
+- calendar years (registry/calendar/) that are missing: one a listed item
+  needs, this year's, or next year's from policy.yml's calendar.reminder_from.
 
 There is one issue, found by its label and the hidden marker at the top of
 its body, written by the bot. It is opened the first time something is
@@ -24,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..deadlines import (
+    CALENDAR,
     CERTIFICATION,
     EVALUATION,
     OVERDUE,
@@ -43,6 +46,7 @@ LABEL_DESCRIPTION = "每日期限检查自动维护的跟踪议题"
 TITLE = "登记册办理期限跟踪：逾期与待决定事项"
 
 SECTIONS = (
+    ("缺少节假日安排", lambda d: d.kind == CALENDAR),
     ("已逾期的绩效评估", lambda d: d.kind == EVALUATION and d.status == OVERDUE),
     ("已过整改期限、尚未复评", lambda d: d.kind == RECTIFICATION and d.status == OVERDUE),
     (
@@ -77,6 +81,8 @@ def _state(item: Deadline) -> str:
         return text + "（已超过提醒期限）" if item.status == OVERDUE else text
     if item.kind == PUBLICITY:
         return f"公示期已满 {late} 天，异议仍待处理"
+    if item.kind == CALENDAR:
+        return f"{item.days} 天后开始需要，请及时添加" if late < 0 else f"已缺少 {late} 天" if late else "今天起需要"
     return f"已逾期 {late} 天"
 
 

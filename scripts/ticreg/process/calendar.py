@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ticreg_schemas.calendar import CalendarYear
 
 from ..errors import MissingCalendarYear
 
+if TYPE_CHECKING:  # building the policy model is for commands that read policy.yml, not for every calendar user
+    from ticreg_schemas.policy import CalendarReminders
+
 CALENDAR_DIR = "calendar"
 
-__all__ = ["CALENDAR_DIR", "MissingCalendarYear", "WorkingCalendar"]  # the error's home is errors.py
+__all__ = ["CALENDAR_DIR", "MissingCalendarYear", "WorkingCalendar", "expected_years"]  # the error's home is errors.py
 
 
 def _missing(year: int) -> MissingCalendarYear:
@@ -48,6 +52,20 @@ class WorkingCalendar:
             return True
         return day.weekday() < 5 and day not in self._days_off
 
+    def has_year(self, year: int) -> bool:
+        return year in self.years
+
+    def period_end(self, last_day: dt.date) -> dt.date:
+        """Civil Code Art. 203: a period whose last day is a statutory rest day ends on the next working day.
+
+        Rest days are weekends and holidays; a make-up working day (调休上班) is a
+        working day, so a period ending on one is not moved.
+        """
+        day = last_day
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
     def working_days_from(self, first: dt.date, count: int, *, include_first: bool) -> list[dt.date]:
         """The next ``count`` working days, starting at ``first`` (or the day after)."""
         days: list[dt.date] = []
@@ -57,3 +75,12 @@ class WorkingCalendar:
                 days.append(day)
             day += dt.timedelta(days=1)
         return days
+
+
+def expected_years(reminders: CalendarReminders | None, today: dt.date) -> list[int]:
+    """The years the registry should have a calendar file for on ``today``: this one,
+    and the next one from policy.yml's calendar.reminder_from (no reminder without it)."""
+    years = [today.year]
+    if reminders is not None and today >= reminders.reminder_date(today.year):
+        years.append(today.year + 1)
+    return years

@@ -52,6 +52,7 @@ _MODULES = (
     "process.after_certification",
     "process.certification_refs",
     "process.change_links",
+    "process.timeliness",
     "changes.paths",
     "changes.tree_entries",
     "changes.frozen",

@@ -22,6 +22,7 @@ from typing import TypedDict
 from ticreg_schemas.application import Application
 
 from ..engine import RegistryContext
+from ..process.calendar import MissingCalendarYear
 from ..process.publicity import PublicityWindow, publicity_window
 from .public import Change, Evaluation, PublicCenter, Revocation
 
@@ -57,6 +58,9 @@ class Notice:
     cluster_label: str | None = None
     county_label: str | None = None
     window: PublicityWindow | None = None
+    # A publicity whose window reaches a year registry/calendar/ lacks: the
+    # notice is still published, its last day left open until the year is added.
+    pending_calendar_year: int | None = None
     status: str | None = None  # publicity: open / closed as of the build's today
     notice_url: str | None = None  # the official notice, http(s) only
     evaluation: Evaluation | None = None
@@ -135,6 +139,14 @@ def _name_on(center: PublicCenter, day: dt.date, *, inclusive: bool) -> str:
     return name
 
 
+def _window_or_missing_year(published: dt.date, ctx: RegistryContext) -> tuple[PublicityWindow | None, int | None]:
+    """The window, or the calendar year it needs and the registry lacks (never guessed)."""
+    try:
+        return publicity_window(published, ctx.policy.publicity, ctx.calendar), None
+    except MissingCalendarYear as missing:
+        return None, missing.year
+
+
 def _converted_name(application: Application) -> str | None:
     conversion = getattr(application, "municipal_erc_conversion", None)
     return conversion.name if conversion is not None else None
@@ -151,7 +163,7 @@ def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
             for index, event in enumerate(application.history):
                 if event.event != "publicity-started":
                     continue
-                window = publicity_window(event.date, policy.publicity, ctx.calendar)
+                window, pending_year = _window_or_missing_year(event.date, ctx)
                 ended = any(e.event in _ENDS_PUBLICITY and e.date <= today for e in application.history[index + 1:])
                 out.append(
                     Notice(
@@ -166,7 +178,8 @@ def _publicity_notices(ctx: RegistryContext, today: dt.date) -> list[Notice]:
                         cluster_label=policy.name_of("clusters", application.cluster) if application.cluster else None,
                         county_label=policy.name_of("counties", application.county_code),
                         window=window,
-                        status=CLOSED if today > window.end else ENDED if ended else OPEN,
+                        pending_calendar_year=pending_year,
+                        status=CLOSED if window is not None and today > window.end else ENDED if ended else OPEN,
                         notice_url=event.notice_url,
                         converts=_converted_name(application),
                     )

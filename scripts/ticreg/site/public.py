@@ -19,7 +19,8 @@ from ticreg_schemas.center import Center as CenterModel
 from ticreg_schemas.events import EVALUATION_OUTCOMES
 
 from ..engine import RegistryContext
-from ..process.evaluation import evaluation_status
+from ..process.calendar import WorkingCalendar
+from ..process.evaluation import DueDate, evaluation_status
 from ..process.machine import CENTER_STATES
 from ..process.replay import final_state, replay_center
 from ..rules.eligibility import local_members, qualified_full_time
@@ -166,6 +167,9 @@ class PublicCenter:
     state_label: str
     next_evaluation_due: dt.date | None
     rectification_deadline: dt.date | None
+    # Set only where Civil Code Art. 203 moves the date above off a rest day: the day still on time.
+    next_evaluation_moved_to: dt.date | None
+    rectification_moved_to: dt.date | None
     excellent: bool  # the latest evaluation marked it excellent
     evaluations: tuple[Evaluation, ...]
     changes: tuple[Change, ...]
@@ -211,6 +215,10 @@ def _team(application, policy) -> TeamFigures | None:
     )
 
 
+def _moved_to(due: DueDate | None) -> dt.date | None:
+    return due.effective if due is not None and due.moved else None
+
+
 def _transition(center: CenterModel, policy: Policy) -> Transition | None:
     plan = center.transition
     if plan is None:
@@ -247,12 +255,12 @@ def _art14(center: CenterModel, policy: Policy) -> tuple[tuple[Support, ...], tu
     return support, recommendations
 
 
-def public_center(center, application, policy, departments, path: str = "") -> PublicCenter:
+def public_center(center, application, policy, departments, calendar: WorkingCalendar, path: str = "") -> PublicCenter:
     """The public view of one valid center model and its certifying application."""
     name_of = policy.name_of
     certified = next(e for e in center.history if e.event == "certified")
     state = final_state(replay_center(center))
-    status = evaluation_status(center, policy.evaluation.cycle_years)
+    status = evaluation_status(center, policy.evaluation.cycle_years, calendar)
     evaluations = tuple(
         Evaluation(
             e.date, e.outcome, EVALUATION_OUTCOMES[e.outcome], bool(e.excellent), e.rectification_deadline,
@@ -311,8 +319,10 @@ def public_center(center, application, policy, departments, path: str = "") -> P
         application_id=center.application_id,
         state=state,
         state_label=CENTER_STATES.get(state, state),
-        next_evaluation_due=status.next_due if status else None,
-        rectification_deadline=status.rectification_deadline if status else None,
+        next_evaluation_due=status.next_due.nominal if status and status.next_due else None,
+        rectification_deadline=status.rectification.nominal if status and status.rectification else None,
+        next_evaluation_moved_to=_moved_to(status.next_due) if status else None,
+        rectification_moved_to=_moved_to(status.rectification) if status else None,
         excellent=bool(evaluations and evaluations[-1].excellent),
         evaluations=evaluations,
         changes=changes,
@@ -340,5 +350,5 @@ def public_centers(ctx: RegistryContext) -> list[PublicCenter]:
                 continue
             applications = ctx.applications.get(center.application_id, [])
             application = applications[0].model if applications else None
-            out.append(public_center(center, application, ctx.policy, ctx.departments, record.path))
+            out.append(public_center(center, application, ctx.policy, ctx.departments, ctx.calendar, record.path))
     return sorted(out, key=lambda c: (c.certified_on, c.id))

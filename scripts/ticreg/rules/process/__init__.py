@@ -5,8 +5,9 @@
     after_certification.py  Art. 10 transitions, Art. 14 support and recommendations
     certification_refs.py   a certification names its own new center, under a well-formed number
     change_links.py         an Art. 15 change belongs to its center, which records what was approved
+    timeliness.py           objections inside the window, the evaluator, calendar years present
 
 Importing the package registers every F rule.
 """
 
-from . import after_certification, certification_links, certification_refs, change_links, lifecycle  # noqa: F401  (importing them registers their rules)
+from . import after_certification, certification_links, certification_refs, change_links, lifecycle, timeliness  # noqa: F401  (importing them registers their rules)

@@ -13,7 +13,7 @@ from ticreg_schemas.center import Center, CenterEvent
 from ticreg_schemas.events import APPLICATION_EVENTS, CENTER_EVENTS, REVIEW_STAGES
 
 from ...process.calendar import MissingCalendarYear
-from ...process.evaluation import evaluation_status
+from ...process.evaluation import DueDate, EvaluationStatus, evaluation_status
 from ...process.machine import (
     APPLICATION_STATES,
     CENTER_STATES,
@@ -134,11 +134,12 @@ def certified_after_publicity(model: Application, ctx: RegistryContext) -> Itera
             )
 
 
-@rule("F805", group="history", severity="error", article=_9, scope="application", title="缺少节假日安排",
+@rule("F805", group="history", severity="warning", article=_9, scope="application", title="缺少节假日安排",
       template="{field}：无法计算公示期，缺少 {actual} 年的节假日安排；请添加 {expected}")
 def calendar_year_present(model: Application, ctx: RegistryContext) -> Iterator[Hit]:
     """计算公示期需要当年的节假日安排（registry/calendar/<年份>.yml）。登记册不猜测任何一年的
-    安排：缺少时报错，请按国务院办公厅当年的通知添加该文件。"""
+    安排：缺少时给出警告，请按国务院办公厅当年的通知添加该文件。公示已经发布，仍可照实记录；
+    但在能够算出公示期之前不能认定（F823）。"""
     for step in _steps(model, ctx):
         if step.event.event == "publicity-started" and step.transition is not None:
             try:
@@ -172,25 +173,42 @@ def no_certification_over_objection(model: Application, ctx: RegistryContext) ->
                       expected=["objection-dismissed（异议不成立）", "objection-upheld（异议成立）"])
 
 
+def _on_time_until(due: DueDate) -> str:
+    """The last day still on time, and why when Civil Code Art. 203 moved it."""
+    if due.moved and due.effective is not None:
+        return f"{due.effective.isoformat()}（原定的 {due.nominal.isoformat()} 是法定休假日，依《民法典》第二百零三条顺延）"
+    return due.nominal.isoformat()
+
+
+def _status(model: Center, ctx: RegistryContext) -> EvaluationStatus | None:
+    key = ("evaluation", id(model))
+    if key not in ctx.derived:
+        ctx.derived[key] = evaluation_status(model, ctx.policy.evaluation.cycle_years, ctx.calendar)
+    status: EvaluationStatus | None = ctx.derived[key]
+    return status
+
+
 @rule("F810", group="history", severity="warning", article="第十四条", scope="center", title="绩效评估逾期",
-      template="{field}：按三年周期应在 {expected} 前完成绩效评估，今天（{actual}）已逾期")
+      template="{field}：第 {other} 个周期绩效评估的期限是 {expected}，当日完成仍不逾期；今天（{actual}）已逾期")
 def evaluation_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
-    """中心认定后以三年为周期定期绩效评估：第 k 次评估应在认定日期后 3k 年的对应日完成
-    （《民法典》第二百零二条：没有对应日的，为该月最后一日）。整改后的复评不开始新周期。
+    """中心认定后以三年为周期定期绩效评估，周期一律从认定日期起算：第 k 个周期的评估期限是认定日期后
+    3k 年的对应日（《民法典》第二百零二条：没有对应日的，为该月最后一日）；期限的最后一日是法定休假日的，
+    顺延至休假日结束的次日（第二百零三条，按 registry/calendar/ 的节假日安排），顺延后的这一天完成评估仍不逾期。
+    一次评估属于期限离它最近的那个周期：提前或推迟进行的评估，完成的都是它所属的周期，下一个周期仍从认定日期起算，
+    不因评估的日期而推后；离认定日期比离第一个期限更近的评估不完成任何周期。整改后的复评不开始新周期。
     已撤销的中心不再评估。周期年数见 policy.yml 的 evaluation.cycle_years。"""
-    status = evaluation_status(model, ctx.policy.evaluation.cycle_years)
-    if ctx.today is None or status is None or status.next_due is None:
-        return
-    if status.evaluation_overdue(ctx.today):
-        yield hit(("history",), expected=status.next_due.isoformat(), actual=ctx.today.isoformat())
+    status = _status(model, ctx)
+    if ctx.today is not None and status is not None and status.next_due is not None and status.evaluation_overdue(ctx.today):
+        yield hit(("history",), expected=_on_time_until(status.next_due), actual=ctx.today.isoformat(),
+                  other=status.next_cycle)
 
 
 @rule("F811", group="history", severity="warning", article="第十四条", scope="center", title="整改期满未复评",
-      template="{field}：整改期限 {expected} 已过（今天 {actual}），尚未记录复评结论")
+      template="{field}：整改期限是 {expected}，当日复评仍不逾期；今天（{actual}）已过，尚未记录复评结论")
 def rectification_overdue(model: Center, ctx: RegistryContext) -> Iterator[Hit]:
-    """评估结论为整改的，整改期满后应再次评估并记录结论（保留、继续整改或撤销）。"""
-    status = evaluation_status(model, ctx.policy.evaluation.cycle_years)
-    if ctx.today is None or status is None or status.rectification_deadline is None:
-        return
-    if status.rectification_overdue(ctx.today):
-        yield hit(("history",), expected=status.rectification_deadline.isoformat(), actual=ctx.today.isoformat())
+    """评估结论为整改的，整改期满后应再次评估并记录结论（保留、继续整改或撤销）。整改期限的最后一日是法定休假日的，
+    顺延至休假日结束的次日（《民法典》第二百零三条）。"""
+    status = _status(model, ctx)
+    if ctx.today is not None and status is not None and status.rectification is not None \
+            and status.rectification_overdue(ctx.today):
+        yield hit(("history",), expected=_on_time_until(status.rectification), actual=ctx.today.isoformat())
