@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REGISTRY, TODAY, run_cli
+from test_record import Sample as RecordSample
 from rule_helpers import assert_each_rule_has_a_failing_case, replace_text, text_pos, value_pos
 
 # Today for the certification of 2026-devzone-001, whose publicity ended on 2026-11-30.
@@ -38,18 +39,10 @@ GREEN_APP = "applications/gaoping/2025-gaoping-002.yml"  # certified 2026-03-16,
 LINGCHUAN = "applications/lingchuan/2026-lingchuan-001.yml"  # pending
 
 
-class Sample:
-    """A copy of the whole sample registry in a temporary directory."""
+class Sample(RecordSample):
+    """test_record's copy of the whole sample registry, read as (path, line, column, rule, message) errors."""
 
-    def __init__(self, base: Path):
-        self.base = base
-        self.root = base / "registry"
-        shutil.copytree(REGISTRY, self.root)
-
-    def path(self, relative: str) -> Path:
-        return self.root / relative
-
-    def findings(self, today: dt.date = TODAY) -> list[tuple]:
+    def errors(self, today: dt.date = TODAY) -> list[tuple]:
         from ticreg.validate import validate_registry
 
         found = validate_registry(self.root, self.base, today=today).findings
@@ -57,7 +50,7 @@ class Sample:
 
     def rows(self, today: dt.date = TODAY) -> list[tuple]:
         """(path, line, column, rule) of each error."""
-        return sorted(row[:4] for row in self.findings(today))
+        return sorted(row[:4] for row in self.errors(today))
 
     def append(self, relative: str, line: str) -> None:
         path = self.path(relative)
@@ -74,8 +67,8 @@ def at(relative: str, pos: tuple[int, int], rule: str) -> tuple:
 
 
 def test_the_sample_registry_has_no_error(sample: Sample) -> None:
-    assert sample.findings(DECEMBER) == []
-    assert sample.findings() == []
+    assert sample.errors(DECEMBER) == []
+    assert sample.errors() == []
 
 
 # ---------------------------------------------------------------------------
@@ -89,7 +82,7 @@ def test_f812_a_certification_naming_another_applications_center(sample: Sample)
     sample.append(DEVZONE, CERTIFY_CASTING)
     pos = text_pos(sample.path(DEVZONE), "center_id: precision-casting}", at="precision-casting}")
     assert sample.rows(DECEMBER) == [at(DEVZONE, pos, "F812")]
-    (message,) = [m for *_, rule, m in sample.findings(DECEMBER) if rule == "F812"]
+    (message,) = [m for *_, rule, m in sample.errors(DECEMBER) if rule == "F812"]
     assert message == ("history[7].center_id（中心代号） 为“precision-casting”，但该中心的认定申报是 2023-zezhou-001"
                        "（registry/centers/precision-casting.yml）；认定事件只能认定本申报新建的中心（第九条第（三）项）")
 
@@ -171,7 +164,7 @@ def test_f813_a_change_from_another_company(sample: Sample) -> None:
                  "  name: 晋城市示例铸造有限公司\n  uscc: 91140525MA0HB6R385")
     assert sample.rows() == sorted([at(INDUSTRY_CHANGE, value_pos(path, "lead_unit", "name"), "F813"),
                                     at(INDUSTRY_CHANGE, value_pos(path, "lead_unit", "uscc"), "F813")])
-    messages = {m for *_, rule, m in sample.findings() if rule == "F813"}
+    messages = {m for *_, rule, m in sample.errors() if rule == "F813"}
     assert ("lead_unit.uscc（统一社会信用代码） 为“91140525MA0HB6R385”，与所变更的中心 "
             "registry/centers/industrial-big-data.yml lead_unit.uscc 的“91140502MA0M5W8C1Q”不一致（第十五条）") in messages
 
@@ -246,7 +239,7 @@ def test_f814_a_change_submitted_once_revocation_was_decided(sample: Sample, sub
 
 def test_f814_names_the_state_and_what_allows_a_change(sample: Sample) -> None:
     write_casting_change(sample, "{date: 2026-11-06, event: submitted}")
-    (message,) = [m for *_, rule, m in sample.findings() if rule == "F814"]
+    (message,) = [m for *_, rule, m in sample.errors() if rule == "F814"]
     assert message == ("history[0].date（日期）：该日中心 registry/centers/precision-casting.yml 的状态为“已撤销”，"
                        "不能申请或批准变更；只有“运行中”、“整改中”的中心可以变更（第十五条）")
 
@@ -254,7 +247,7 @@ def test_f814_names_the_state_and_what_allows_a_change(sample: Sample) -> None:
 def test_record_refuses_to_approve_a_change_of_a_revoked_center(sample: Sample) -> None:
     path = write_casting_change(sample, "{date: 2026-10-15, event: submitted}",
                                 "{date: 2026-10-20, event: department-approved}")
-    assert sample.findings() == []
+    assert sample.errors() == []
     before = path.read_bytes()
     result = run_cli("record", "change-approved", "2026-zezhou-002", "--ref", "晋市科发〔2026〕80号",
                      "--date", "2026-11-20", "--today", TODAY.isoformat(), cwd=sample.base)
@@ -289,7 +282,7 @@ def approve_new_directions(sample: Sample, recorded: list[str] | None, current: 
 
 def test_f815_directions_as_approved_pass(sample: Sample) -> None:
     approve_new_directions(sample, DIRECTIONS, DIRECTIONS)
-    assert sample.findings() == []
+    assert sample.errors() == []
 
 
 def test_f815_the_changed_record_omits_the_approved_directions(sample: Sample) -> None:
@@ -315,7 +308,7 @@ def test_f815_directions_the_application_did_not_ask_for(sample: Sample) -> None
     pos = text_pos(center, "new_research_directions: [", at="[")
     assert sample.rows() == sorted([at(BIG_DATA, pos, "F815"),
                                     at(BIG_DATA, value_pos(center, "research_directions"), "F815")])
-    messages = [m for *_, rule, m in sample.findings() if rule == "F815"]
+    messages = [m for *_, rule, m in sample.errors() if rule == "F815"]
     assert any("该申请没有请求变更研究方向" in m for m in messages)
 
 
@@ -349,7 +342,7 @@ def test_record_changed_writes_the_approved_directions(sample: Sample) -> None:
         "name: 晋城市工业互联网技术创新中心", "name: 晋城市工业大数据技术创新中心") + (
         CHANGED[:-1] + ", former_research_directions: [煤矿、铸造等重点行业工业数据采集与治理, 工业大数据分析与设备预测性维护, "
         "面向中小企业的轻量化工业互联网平台], new_research_directions: [工业数据采集与治理, 设备预测性维护]}\n")
-    assert sample.findings() == []
+    assert sample.errors() == []
 
 
 def test_record_changed_without_the_approved_directions_is_refused(sample: Sample) -> None:
@@ -429,7 +422,7 @@ def test_x508_two_certifications_under_one_number(sample: Sample) -> None:
                                                                   "centers/green-low-carbon.yml")}
     path = sample.path(AGRICULTURE_APP)
     assert at(AGRICULTURE_APP, text_pos(path, "document_number: 晋市科发〔2026〕9号", at="晋市"), "X508") in rows
-    messages = {m for p, *_, rule, m in sample.findings() if p == f"registry/{AGRICULTURE_APP}"}
+    messages = {m for p, *_, rule, m in sample.errors() if p == f"registry/{AGRICULTURE_APP}"}
     (message,) = messages
     assert "一份认定文件只认定一个中心，此文号已是申报 2025-gaoping-002 的认定文号" in message
 
@@ -463,7 +456,7 @@ def test_x509_a_zezhou_application_and_its_center_in_gaoping(sample: Sample) -> 
         replace_text(sample.path(relative), 'county_code: "140525"', 'county_code: "140581"')
     assert sample.rows() == sorted([at(COALBED_APP, value_pos(sample.path(COALBED_APP), "county_code"), "X509"),
                                     at(COALBED, value_pos(sample.path(COALBED), "county_code"), "X509")])
-    messages = {m for *_, rule, m in sample.findings() if rule == "X509"}
+    messages = {m for *_, rule, m in sample.errors() if rule == "X509"}
     assert messages == {"county_code（所在县（市、区））“140581（高平市）”与组织管理部门不符：zezhou（泽州县科学技术局） "
                         "是 140525（泽州县） 的科技管理部门（第五条）"}
 
@@ -485,7 +478,7 @@ def test_f817_a_center_in_another_county_than_its_application(sample: Sample) ->
     path = sample.path(OPTO)
     replace_text(path, 'county_code: "140525"', 'county_code: "140581"')
     assert sample.rows() == [at(OPTO, value_pos(path, "county_code"), "F817")]
-    (message,) = [m for *_, rule, m in sample.findings() if rule == "F817"]
+    (message,) = [m for *_, rule, m in sample.errors() if rule == "F817"]
     assert message == ("county_code（所在县（市、区）） 为“140581”，与认定申报 registry/applications/devzone/2025-devzone-001.yml "
                        "中的“140525”不一致（第五条、第九条）")
 
