@@ -131,11 +131,21 @@ class _Rewriter:
         literals += list(PAYLOADS)
         center["research_directions"] = [f"方向{p}" for p in PAYLOADS[:4]]
         literals += center["research_directions"]
+        self.approve_directions(center)
         literals += self.center_people(center)
         for event in center["history"]:
             literals += self.center_event(event)
         self.manifest.center_literals[cid] = literals
         self.manifest.application_ids.add(center["application_id"])
+
+    def approve_directions(self, center: dict) -> None:
+        """An approved change of directions (F815) approved the hostile ones: the
+        changed event and its change application say what the center now holds."""
+        for event in center["history"]:
+            if event["event"] == "changed" and event.get("new_research_directions"):
+                event["new_research_directions"] = list(center["research_directions"])
+                change = self.app_data[event["application_id"]]["requested_change"]
+                change["new_research_directions"] = list(center["research_directions"])
 
     def center_people(self, center: dict) -> list[str]:
         """Units, director, institutions and address; the texts that must show."""
