@@ -97,26 +97,30 @@ class Eligibility(RegistryModel):
     )
 
 
+def _year_numbered_pattern(value: str) -> str:
+    """A pattern a document or session reference is matched with: it must name its year."""
+    try:
+        compiled = re.compile(value)
+    except re.error as error:
+        raise ValueError(f"不是有效的正则表达式：{error}") from None
+    if "year" not in compiled.groupindex:
+        raise ValueError("须含命名组 year（文号或会议名称中的年份）")
+    return value
+
+
+YearNumberedPattern = Annotated[str, StringConstraints(min_length=1), AfterValidator(_year_numbered_pattern)]
+
+
 class DirectCertification(RegistryModel):
     platform_kinds: list[NamedItem] = F("可直接认定的平台类型", "第十六条：重点实验室、工程技术研究中心。")
     platform_levels: list[NamedItem] = F("可直接认定的平台级别", "第十六条：省级以上。")
     priority_platform_kinds: list[NamedItem] = F(
         "优先支持转建的平台类型", "第十六条：市级工程技术研究中心转建的，走一般程序并优先支持。"
     )
-    municipal_document_pattern: Annotated[str, StringConstraints(min_length=1)] = F(
+    municipal_document_pattern: YearNumberedPattern = F(
         "市级认定文号正则表达式",
         "转建的市级工程技术研究中心的认定文号须符合此正则表达式；须含命名组 year（文号中的年份，应与认定日期同年）。",
     )
-
-    @model_validator(mode="after")
-    def _pattern_has_year(self) -> "DirectCertification":
-        try:
-            groups = re.compile(self.municipal_document_pattern).groupindex
-        except re.error as problem:
-            raise ValueError(f"municipal_document_pattern 不是有效的正则表达式：{problem}") from None
-        if "year" not in groups:
-            raise ValueError("municipal_document_pattern 须含命名组 year")
-        return self
 
 
 class Transition(RegistryModel):
@@ -237,20 +241,6 @@ class CalendarReminders(RegistryModel):
 class ScoreRange(RegistryModel):
     min: Annotated[float, Field(ge=0)] = F("最低分", "含本数。")
     max: Annotated[float, Field(gt=0)] = F("最高分", "含本数。")
-
-
-def _year_numbered_pattern(value: str) -> str:
-    """A pattern a document or session reference is matched with: it must name its year."""
-    try:
-        compiled = re.compile(value)
-    except re.error as error:
-        raise ValueError(f"不是有效的正则表达式：{error}") from None
-    if "year" not in compiled.groupindex:
-        raise ValueError("须含命名组 year（文号或会议名称中的年份）")
-    return value
-
-
-YearNumberedPattern = Annotated[str, StringConstraints(min_length=1), AfterValidator(_year_numbered_pattern)]
 
 
 class StageRecords(RegistryModel):
